@@ -1,0 +1,23 @@
+package io.guildhall.runtime.store;
+
+import java.util.function.BiConsumer;
+
+/**
+ * One named map of the store: string keys, byte-array values. Reads see every write at once,
+ * durable or not; callers that answer a client wait on {@link Store#durable()} first.
+ * Mutating methods may only be called inside {@link Store#write}.
+ */
+public interface KvMap {
+    byte[] get(String key);
+
+    boolean containsKey(String key);
+
+    void put(String key, byte[] value);
+
+    void remove(String key);
+
+    /** Visits every entry (for start-up loading and small scans), in key order where the engine keeps one. */
+    void forEach(BiConsumer<String, byte[]> action);
+
+    long size();
+}

@@ -1,0 +1,39 @@
+package io.guildhall.spi;
+
+/**
+ * Proves who a player is. Found with {@link java.util.ServiceLoader}; the runtime routes
+ * {@code /v2/account/authenticate/{id}}, {@code /link/{id}} and {@code /unlink/{id}} to the provider
+ * whose {@link #id()} matches, and owns everything else: lookup, creation, bans, passwords, tokens.
+ * Failures are thrown as {@link ApiException} with the code and message the client should see.
+ * Methods are called concurrently and may block (a provider may call a remote service).
+ */
+public interface IdentityProvider {
+    /** Route segment and identity namespace, e.g. {@code "device"}. Lower-case letters and digits. */
+    String id();
+
+    /** Where identities show on the account, and whether an account may hold several. */
+    default IdentitySlot slot() {
+        return IdentitySlot.NONE;
+    }
+
+    /** The configuration section read at start-up; the default is the provider id. */
+    default String configSection() {
+        return id();
+    }
+
+    /** Called once before the server accepts requests; throw to refuse start-up. */
+    default void init(ProviderContext context) throws Exception {
+    }
+
+    /** Validates the request and proves the identity, for sign-in and for link. */
+    Proof prove(ProviderRequest request);
+
+    /**
+     * The subject to unlink, after verifying it where the provider can, or null to unlink whatever
+     * identity of this provider the account holds.
+     */
+    String unlinkSubject(ProviderRequest request);
+
+    /** The message for a link conflict (code 6), e.g. {@code "Custom ID is already in use."}. */
+    String alreadyInUseMessage();
+}
