@@ -1,0 +1,170 @@
+package io.guildhall.runtime;
+
+import io.guildhall.runtime.account.AccountService;
+import io.guildhall.runtime.account.Passwords;
+import io.guildhall.runtime.api.ApiRoutes;
+import io.guildhall.runtime.config.Config;
+import io.guildhall.runtime.config.ConfigException;
+import io.guildhall.runtime.config.Setting;
+import io.guildhall.runtime.http.Authenticator;
+import io.guildhall.runtime.plugin.PluginHost;
+import io.guildhall.runtime.session.Revocations;
+import io.guildhall.runtime.session.TokenService;
+import io.guildhall.runtime.store.Store;
+import io.guildhall.runtime.store.Stores;
+import io.undertow.Undertow;
+import io.undertow.UndertowOptions;
+import io.undertow.server.handlers.GracefulShutdownHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xnio.Options;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/** Wires the server from its configuration, starts it, and shuts it down cleanly. */
+public final class GuildhallServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(GuildhallServer.class);
+    private static final List<String> CORE_SECTIONS = List.of("socket.", "session.", "data.", "account.", "plugins.");
+
+    private final Config config;
+    private final PluginHost plugins;
+    private final Store store;
+    private final Passwords passwords;
+    private final GracefulShutdownHandler shutdown;
+    private final Undertow undertow;
+    private final ScheduledExecutorService janitor;
+    private final int port;
+    private boolean closed;
+
+    private GuildhallServer(Config config) {
+        this.config = config;
+        validate(config);
+        warnAboutDefaultKeys(config);
+        this.plugins = PluginHost.load(config, Path.of(config.string(Setting.PLUGINS_DIR)));
+        checkUnknownKeys(config, plugins);
+        LOG.info("Effective configuration: {}", config.describe(List.of()));
+
+        this.store = Stores.open(config.string(Setting.DATA_ENGINE), Path.of(config.string(Setting.DATA_DIR)));
+        TokenService tokens = new TokenService(
+                config.string(Setting.SESSION_ENCRYPTION_KEY), config.number(Setting.SESSION_TOKEN_EXPIRY_SEC),
+                config.string(Setting.SESSION_REFRESH_ENCRYPTION_KEY), config.number(Setting.SESSION_REFRESH_TOKEN_EXPIRY_SEC));
+        Revocations revocations = new Revocations(store,
+                Math.max(tokens.sessionLifetimeSec(), tokens.refreshLifetimeSec()));
+        // bcrypt gets at most all cores but one, so sign-ins with a password never starve other requests.
+        int cores = Runtime.getRuntime().availableProcessors();
+        this.passwords = new Passwords(config.integer(Setting.ACCOUNT_BCRYPT_COST), Math.max(1, cores - 1), 256);
+        AccountService accounts = new AccountService(store, passwords, revocations);
+        Authenticator authenticator = new Authenticator(config.string(Setting.SOCKET_SERVER_KEY), tokens, revocations);
+
+        this.shutdown = new GracefulShutdownHandler(ApiRoutes.build(plugins, accounts, tokens, revocations, authenticator,
+                config.bool(Setting.SESSION_SINGLE_SESSION), config.number(Setting.SOCKET_MAX_REQUEST_SIZE_BYTES)));
+        this.undertow = Undertow.builder()
+                .addHttpListener(config.integer(Setting.SOCKET_PORT), config.string(Setting.SOCKET_ADDRESS))
+                .setServerOption(UndertowOptions.MAX_HEADER_SIZE, 16 * 1024)
+                .setServerOption(UndertowOptions.IDLE_TIMEOUT, config.integer(Setting.SOCKET_IDLE_TIMEOUT_MS))
+                .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, config.integer(Setting.SOCKET_IDLE_TIMEOUT_MS))
+                .setSocketOption(Options.REUSE_ADDRESSES, true)
+                .setHandler(shutdown)
+                .build();
+        undertow.start();
+        this.port = ((InetSocketAddress) undertow.getListenerInfo().get(0).getAddress()).getPort();
+
+        this.janitor = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "revocation-janitor");
+            thread.setDaemon(true);
+            return thread;
+        });
+        janitor.scheduleWithFixedDelay(() -> revocations.prune(System.currentTimeMillis() / 1000)
+                .exceptionally(e -> {
+                    LOG.warn("Pruning expired revocations failed: {}", e.getMessage());
+                    return 0;
+                }), 60, 60, TimeUnit.SECONDS);
+        LOG.info("Guildhall game API listening on {}:{}", config.string(Setting.SOCKET_ADDRESS), port);
+    }
+
+    public static GuildhallServer start(Config config) {
+        return new GuildhallServer(config);
+    }
+
+    public int port() {
+        return port;
+    }
+
+    static void validate(Config config) {
+        if (config.string(Setting.SOCKET_SERVER_KEY).isEmpty()) {
+            throw new ConfigException("socket.server_key must not be empty");
+        }
+        String sessionKey = config.string(Setting.SESSION_ENCRYPTION_KEY);
+        String refreshKey = config.string(Setting.SESSION_REFRESH_ENCRYPTION_KEY);
+        requireKeyLength(Setting.SESSION_ENCRYPTION_KEY, sessionKey);
+        requireKeyLength(Setting.SESSION_REFRESH_ENCRYPTION_KEY, refreshKey);
+        if (sessionKey.equals(refreshKey)) {
+            throw new ConfigException("session.encryption_key and session.refresh_encryption_key must differ");
+        }
+        for (Setting positive : List.of(Setting.SESSION_TOKEN_EXPIRY_SEC, Setting.SESSION_REFRESH_TOKEN_EXPIRY_SEC,
+                Setting.SOCKET_MAX_REQUEST_SIZE_BYTES, Setting.SOCKET_IDLE_TIMEOUT_MS)) {
+            if (config.number(positive) < 1) {
+                throw new ConfigException(positive.key() + " must be at least 1");
+            }
+        }
+        int port = config.integer(Setting.SOCKET_PORT);
+        if (port < 0 || port > 65535) {
+            throw new ConfigException("socket.port must be between 0 and 65535, got " + port);
+        }
+    }
+
+    private static void requireKeyLength(Setting setting, String key) {
+        int bytes = key.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        if (bytes < TokenService.MIN_KEY_BYTES) {
+            throw new ConfigException(setting.key() + " is " + bytes + " bytes long; HS256 needs a key of at least "
+                    + TokenService.MIN_KEY_BYTES + " bytes (256 bits)");
+        }
+    }
+
+    private static void warnAboutDefaultKeys(Config config) {
+        for (Setting setting : Setting.values()) {
+            if (setting.secret() && config.isDefault(setting)) {
+                LOG.warn("!!! {} is still the built-in default: anyone can forge or use it. Set {} (or --{}=...) before "
+                        + "going to production. !!!", setting.key(), setting.environmentName(), setting.key());
+            }
+        }
+    }
+
+    private static void checkUnknownKeys(Config config, PluginHost plugins) {
+        for (String key : config.unknownKeys(plugins.configSections())) {
+            if (CORE_SECTIONS.stream().anyMatch(key::startsWith)) {
+                throw new ConfigException("Unknown configuration key '" + key + "'");
+            }
+            LOG.warn("Configuration key '{}' is not used by the server or any loaded plugin", key);
+        }
+    }
+
+    /** Stops taking requests, drains those in flight (up to the grace period), then closes the store. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        long graceMillis = config.number(Setting.SHUTDOWN_GRACE_SEC) * 1000;
+        shutdown.shutdown();
+        try {
+            if (!shutdown.awaitShutdown(graceMillis)) {
+                LOG.warn("Requests still in flight after {} ms; stopping anyway", graceMillis);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        undertow.stop();
+        janitor.shutdownNow();
+        store.close();
+        passwords.close();
+        plugins.close();
+        LOG.info("Guildhall stopped");
+    }
+}

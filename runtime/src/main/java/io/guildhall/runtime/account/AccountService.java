@@ -1,0 +1,293 @@
+package io.guildhall.runtime.account;
+
+import io.guildhall.runtime.session.Revocations;
+import io.guildhall.runtime.store.Store;
+import io.guildhall.spi.ApiException;
+import io.guildhall.spi.Code;
+import io.guildhall.spi.IdentityProvider;
+import io.guildhall.spi.IdentitySlot;
+import io.guildhall.spi.Profile;
+import io.guildhall.spi.Proof;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Account rules shared by every identity provider: sign-in and sign-up, link, unlink, update,
+ * delete and lookup. Each change runs under the store's write lock (checks first, then writes) and
+ * completes once durable; reads wait for the store's durability barrier before answering.
+ */
+public final class AccountService {
+    static final String LAST_IDENTITY = "Cannot unlink last account identifier. Check profile exists and is not last link.";
+    private static final int USERNAME_ATTEMPTS = 5;
+
+    private final Store store;
+    private final AccountStore accounts;
+    private final Passwords passwords;
+    private final Revocations revocations;
+
+    public AccountService(Store store, Passwords passwords, Revocations revocations) {
+        this.store = store;
+        this.accounts = new AccountStore(store);
+        this.passwords = passwords;
+        this.revocations = revocations;
+    }
+
+    /** The outcome of a sign-in: the account, and whether this call created it. */
+    public record SignIn(UserRecord user, boolean created) {
+    }
+
+    public CompletableFuture<SignIn> authenticate(IdentityProvider provider, Proof proof, boolean create, String username) {
+        if (proof.username() != null) {
+            return usernameLogin(proof);
+        }
+        String owner = accounts.ownerOf(provider.id(), proof.subject());
+        if (owner != null) {
+            return signInExisting(owner, proof);
+        }
+        if (!create) {
+            return CompletableFuture.failedFuture(new ApiException(Code.NOT_FOUND, "User account not found."));
+        }
+        CompletableFuture<String> hash = proof.password() == null
+                ? CompletableFuture.completedFuture(null) : passwords.hash(proof.password());
+        return hash.thenCompose(passwordHash -> store.write(() -> createLocked(provider, proof, username, passwordHash)))
+                .thenCompose(created -> created != null
+                        ? CompletableFuture.completedFuture(new SignIn(created, true))
+                        // Another request created this identity first: sign in to that account instead.
+                        : signInExisting(accounts.ownerOf(provider.id(), proof.subject()), proof));
+    }
+
+    private CompletableFuture<SignIn> usernameLogin(Proof proof) {
+        String owner = accounts.ownerOfUsername(proof.username());
+        if (owner == null) {
+            return CompletableFuture.failedFuture(new ApiException(Code.NOT_FOUND, "User account not found."));
+        }
+        return signInExisting(owner, proof);
+    }
+
+    private CompletableFuture<SignIn> signInExisting(String userId, Proof proof) {
+        UserRecord user = userId == null ? null : accounts.load(userId);
+        if (user == null) {
+            return CompletableFuture.failedFuture(new ApiException(Code.NOT_FOUND, "User account not found."));
+        }
+        if (user.banned()) {
+            return CompletableFuture.failedFuture(new ApiException(Code.PERMISSION_DENIED, "User account banned."));
+        }
+        SignIn signIn = new SignIn(user, false);
+        if (proof.password() == null) {
+            return store.durable().thenApply(v -> signIn);
+        }
+        return passwords.matches(proof.password(), user.passwordHash).thenCompose(matches -> {
+            if (!matches) {
+                throw ApiException.unauthenticated("Invalid credentials.");
+            }
+            return store.durable().thenApply(v -> signIn);
+        });
+    }
+
+    /** Creates the account, or returns null when the identity was taken meanwhile. */
+    private UserRecord createLocked(IdentityProvider provider, Proof proof, String requestedUsername, String passwordHash) {
+        if (accounts.ownerOf(provider.id(), proof.subject()) != null) {
+            return null;
+        }
+        String username = chooseUsername(requestedUsername);
+        long now = nowSec();
+        UserRecord user = new UserRecord();
+        user.id = UUID.randomUUID().toString();
+        user.username = username;
+        user.createTime = now;
+        user.updateTime = now;
+        user.passwordHash = passwordHash;
+        user.addIdentity(provider.id(), proof.subject(), provider.slot().many());
+        applyProfile(user, proof.profile());
+        accounts.save(user);
+        accounts.indexIdentity(provider.id(), proof.subject(), user.id);
+        accounts.indexUsername(username, user.id);
+        return user;
+    }
+
+    private String chooseUsername(String requested) {
+        if (requested != null && !requested.isEmpty()) {
+            if (accounts.ownerOfUsername(requested) != null) {
+                throw new ApiException(Code.ALREADY_EXISTS, "Username is already in use.");
+            }
+            return requested;
+        }
+        for (int attempt = 0; attempt < USERNAME_ATTEMPTS; attempt++) {
+            String generated = Usernames.generate();
+            if (accounts.ownerOfUsername(generated) == null) {
+                return generated;
+            }
+        }
+        throw new ApiException(Code.ALREADY_EXISTS, "Username is already in use.");
+    }
+
+    /** Fills empty profile fields, and imports the email when no account holds it yet. */
+    private void applyProfile(UserRecord user, Profile profile) {
+        if (user.displayName == null && profile.displayName() != null && profile.displayName().length() <= 255) {
+            user.displayName = profile.displayName();
+        }
+        if (user.avatarUrl == null && profile.avatarUrl() != null && profile.avatarUrl().length() <= 512) {
+            user.avatarUrl = profile.avatarUrl();
+        }
+        String email = profile.email();
+        if (email != null && !email.isEmpty() && user.identities("email").isEmpty() && accounts.ownerOf("email", email) == null) {
+            user.addIdentity("email", email, false);
+            accounts.indexIdentity("email", email, user.id);
+        }
+    }
+
+    public CompletableFuture<Void> link(UUID userId, IdentityProvider provider, Proof proof) {
+        CompletableFuture<String> hash = proof.password() == null
+                ? CompletableFuture.completedFuture(null) : passwords.hash(proof.password());
+        return hash.thenCompose(passwordHash -> store.write(() -> {
+            UserRecord user = loadOrNotFound(userId, "User account not found.");
+            String owner = accounts.ownerOf(provider.id(), proof.subject());
+            if (owner != null && !owner.equals(user.id)) {
+                throw new ApiException(Code.ALREADY_EXISTS, provider.alreadyInUseMessage());
+            }
+            if (!provider.slot().many()) {
+                for (String old : user.identities(provider.id())) {
+                    if (!old.equals(proof.subject())) {
+                        accounts.unindexIdentity(provider.id(), old);
+                    }
+                }
+            }
+            user.addIdentity(provider.id(), proof.subject(), provider.slot().many());
+            if (passwordHash != null) {
+                user.passwordHash = passwordHash;
+            }
+            applyProfile(user, proof.profile());
+            user.updateTime = nowSec();
+            accounts.indexIdentity(provider.id(), proof.subject(), user.id);
+            accounts.save(user);
+            return null;
+        }));
+    }
+
+    /** Removes the identity (any of the provider's when {@code subject} is null), never the last one. */
+    public CompletableFuture<Void> unlink(UUID userId, IdentityProvider provider, String subject) {
+        return store.write(() -> {
+            UserRecord user = accounts.load(userId.toString());
+            if (user == null) {
+                throw new ApiException(Code.PERMISSION_DENIED, LAST_IDENTITY);
+            }
+            List<String> held = user.identities(provider.id());
+            String target = subject != null ? subject : held.isEmpty() ? null : held.get(0);
+            if (target == null || !held.contains(target) || user.identityCount() <= 1) {
+                throw new ApiException(Code.PERMISSION_DENIED, LAST_IDENTITY);
+            }
+            user.removeIdentity(provider.id(), target);
+            accounts.unindexIdentity(provider.id(), target);
+            if (provider.slot() == IdentitySlot.EMAIL) {
+                user.passwordHash = null;
+            }
+            user.updateTime = nowSec();
+            accounts.save(user);
+            return null;
+        });
+    }
+
+    /** The account, once everything it may reflect is durable; null when it does not exist. */
+    public CompletableFuture<UserRecord> get(UUID userId) {
+        UserRecord user = accounts.load(userId.toString());
+        return store.durable().thenApply(v -> user);
+    }
+
+    public CompletableFuture<Void> update(UUID userId, AccountUpdate update) {
+        return store.write(() -> {
+            UserRecord user = loadOrNotFound(userId, "Account not found.");
+            boolean changed = false;
+            if (update.username() != null && !update.username().equals(user.username)) {
+                if (accounts.ownerOfUsername(update.username()) != null) {
+                    throw ApiException.invalid("Username is already in use.");
+                }
+                accounts.unindexUsername(user.username);
+                accounts.indexUsername(update.username(), user.id);
+                user.username = update.username();
+                changed = true;
+            }
+            if (update.displayName() != null) {
+                changed |= !update.displayName().equals(nullToEmpty(user.displayName));
+                user.displayName = emptyToNull(update.displayName());
+            }
+            if (update.avatarUrl() != null) {
+                changed |= !update.avatarUrl().equals(nullToEmpty(user.avatarUrl));
+                user.avatarUrl = emptyToNull(update.avatarUrl());
+            }
+            if (update.langTag() != null) {
+                changed |= !update.langTag().equals(nullToEmpty(user.langTag));
+                user.langTag = emptyToNull(update.langTag());
+            }
+            if (update.location() != null) {
+                changed |= !update.location().equals(nullToEmpty(user.location));
+                user.location = emptyToNull(update.location());
+            }
+            if (update.timezone() != null) {
+                changed |= !update.timezone().equals(nullToEmpty(user.timezone));
+                user.timezone = emptyToNull(update.timezone());
+            }
+            if (changed) {
+                user.updateTime = nowSec();
+                accounts.save(user);
+            }
+            return null;
+        });
+    }
+
+    /** Deletes the account and invalidates all its tokens; a missing account is not an error. */
+    public CompletableFuture<Void> delete(UUID userId) {
+        CompletableFuture<Void> deleted = store.write(() -> {
+            UserRecord user = accounts.load(userId.toString());
+            if (user != null) {
+                accounts.delete(user);
+            }
+            return null;
+        });
+        CompletableFuture<Void> revoked = revocations.revokeAllBefore(userId, System.currentTimeMillis() + 1);
+        return CompletableFuture.allOf(deleted, revoked);
+    }
+
+    /** Users by id, username or Facebook id, each once, in the order asked; unknown ones are skipped. */
+    public CompletableFuture<List<UserRecord>> find(List<UUID> ids, List<String> usernames, List<String> facebookIds) {
+        Map<String, UserRecord> found = new LinkedHashMap<>();
+        ids.forEach(id -> addIfPresent(found, id.toString()));
+        usernames.forEach(name -> addIfPresent(found, accounts.ownerOfUsername(name)));
+        facebookIds.forEach(fb -> addIfPresent(found, accounts.ownerOf("facebook", fb)));
+        List<UserRecord> users = new ArrayList<>(found.values());
+        return store.durable().thenApply(v -> users);
+    }
+
+    private void addIfPresent(Map<String, UserRecord> found, String userId) {
+        if (userId != null && !found.containsKey(userId)) {
+            UserRecord user = accounts.load(userId);
+            if (user != null) {
+                found.put(userId, user);
+            }
+        }
+    }
+
+    private UserRecord loadOrNotFound(UUID userId, String message) {
+        UserRecord user = accounts.load(userId.toString());
+        if (user == null) {
+            throw new ApiException(Code.NOT_FOUND, message);
+        }
+        return user;
+    }
+
+    private static String nullToEmpty(String value) {
+        return value == null ? "" : value;
+    }
+
+    private static String emptyToNull(String value) {
+        return value.isEmpty() ? null : value;
+    }
+
+    private static long nowSec() {
+        return System.currentTimeMillis() / 1000;
+    }
+}

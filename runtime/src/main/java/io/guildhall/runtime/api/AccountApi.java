@@ -1,0 +1,101 @@
+package io.guildhall.runtime.api;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.guildhall.runtime.account.AccountService;
+import io.guildhall.runtime.account.AccountUpdate;
+import io.guildhall.runtime.account.Usernames;
+import io.guildhall.runtime.http.Call;
+import io.guildhall.runtime.http.Json;
+import io.guildhall.runtime.http.JsonBody;
+import io.guildhall.spi.ApiException;
+import io.guildhall.spi.Code;
+import io.guildhall.spi.Identifiers;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+
+/** {@code GET, PUT, DELETE /v2/account} and {@code GET /v2/user}. */
+final class AccountApi {
+    private final AccountService accounts;
+    private final AccountJson json;
+
+    AccountApi(AccountService accounts, AccountJson json) {
+        this.accounts = accounts;
+        this.json = json;
+    }
+
+    CompletableFuture<?> get(Call call) {
+        return accounts.get(call.session().userId()).thenApply(user -> {
+            if (user == null) {
+                throw new ApiException(Code.NOT_FOUND, "Account not found.");
+            }
+            return json.account(user).node();
+        });
+    }
+
+    CompletableFuture<?> update(Call call) {
+        JsonBody body = call.body();
+        String username = body.optionalString("username");
+        if (username != null) {
+            if (username.isEmpty() || Identifiers.utf8Length(username) > 128) {
+                throw ApiException.invalid("Username invalid, must be 1-128 bytes.");
+            }
+            Usernames.validate(username);
+        }
+        AccountUpdate update = new AccountUpdate(username,
+                limited(body, "display_name", "Display name", 255),
+                limited(body, "avatar_url", "Avatar URL", 512),
+                limited(body, "lang_tag", "Lang tag", 18),
+                limited(body, "location", "Location", 255),
+                limited(body, "timezone", "Timezone", 255));
+        if (update.isEmpty()) {
+            throw ApiException.invalid("No fields to update.");
+        }
+        return accounts.update(call.session().userId(), update);
+    }
+
+    /** Nakama lets the database reject overlong values with a 500; we answer 400 up front. */
+    private static String limited(JsonBody body, String field, String label, int maxChars) {
+        String value = body.optionalString(field);
+        if (value != null && value.codePointCount(0, value.length()) > maxChars) {
+            throw ApiException.invalid(label + " invalid, must be at most " + maxChars + " characters.");
+        }
+        return value;
+    }
+
+    CompletableFuture<?> delete(Call call) {
+        return accounts.delete(call.session().userId());
+    }
+
+    CompletableFuture<?> users(Call call) {
+        List<String> rawIds = call.queryAll("ids");
+        List<String> usernames = call.queryAll("usernames");
+        List<String> facebookIds = call.queryAll("facebook_ids");
+        if (rawIds.isEmpty() && usernames.isEmpty() && facebookIds.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        List<UUID> ids = new ArrayList<>();
+        for (String id : rawIds) {
+            ids.add(parseId(id));
+        }
+        return accounts.find(ids, usernames, facebookIds).thenApply(users -> {
+            ArrayNode list = Json.MAPPER.createArrayNode();
+            users.forEach(user -> list.add(json.user(user).node()));
+            return Json.object().put("users", list).node();
+        });
+    }
+
+    private static UUID parseId(String id) {
+        try {
+            UUID uuid = UUID.fromString(id);
+            if (!uuid.toString().equalsIgnoreCase(id)) {
+                throw new IllegalArgumentException();
+            }
+            return uuid;
+        } catch (IllegalArgumentException e) {
+            throw ApiException.invalid("ID '" + id + "' is not a valid system ID.");
+        }
+    }
+}

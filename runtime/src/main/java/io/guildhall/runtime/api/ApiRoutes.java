@@ -1,0 +1,74 @@
+package io.guildhall.runtime.api;
+
+import io.guildhall.runtime.account.AccountService;
+import io.guildhall.runtime.http.ApiHandler;
+import io.guildhall.runtime.http.Auth;
+import io.guildhall.runtime.http.Authenticator;
+import io.guildhall.runtime.http.Endpoint;
+import io.guildhall.runtime.http.HttpError;
+import io.guildhall.runtime.http.Responses;
+import io.guildhall.runtime.plugin.PluginHost;
+import io.guildhall.runtime.session.Revocations;
+import io.guildhall.runtime.session.TokenService;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.RoutingHandler;
+import io.undertow.util.HttpString;
+import io.undertow.util.Methods;
+
+/** The game API's route table (port 7350), with JSON answers for unknown paths and methods. */
+public final class ApiRoutes {
+    private static final HttpString ALLOW_ORIGIN = new HttpString("Access-Control-Allow-Origin");
+    private static final HttpString ALLOW_HEADERS = new HttpString("Access-Control-Allow-Headers");
+    private static final HttpString ALLOW_METHODS = new HttpString("Access-Control-Allow-Methods");
+
+    private final Authenticator authenticator;
+    private final long maxBodyBytes;
+
+    private ApiRoutes(Authenticator authenticator, long maxBodyBytes) {
+        this.authenticator = authenticator;
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    public static HttpHandler build(PluginHost plugins, AccountService accounts, TokenService tokens,
+                                    Revocations revocations, Authenticator authenticator,
+                                    boolean singleSession, long maxBodyBytes) {
+        ApiRoutes routes = new ApiRoutes(authenticator, maxBodyBytes);
+        Sessions sessions = new Sessions(tokens, revocations, singleSession);
+        IdentityApi identity = new IdentityApi(plugins, accounts, sessions);
+        SessionApi session = new SessionApi(tokens, revocations, accounts);
+        AccountApi account = new AccountApi(accounts, new AccountJson(plugins));
+
+        RoutingHandler router = new RoutingHandler()
+                .get("/", exchange -> exchange.endExchange())
+                // Answered on the IO thread: nothing to read, nothing to wait for.
+                .get("/healthcheck", Responses::emptyObject)
+                .post("/v2/account/authenticate/{provider}", routes.handler(Auth.SERVER_KEY, identity::authenticate))
+                .post("/v2/account/link/{provider}", routes.handler(Auth.SESSION, identity::link))
+                .post("/v2/account/unlink/{provider}", routes.handler(Auth.SESSION, identity::unlink))
+                .post("/v2/account/session/refresh", routes.handler(Auth.SERVER_KEY, session::refresh))
+                .post("/v2/session/logout", routes.handler(Auth.SESSION, session::logout))
+                .get("/v2/account", routes.handler(Auth.SESSION, account::get))
+                .put("/v2/account", routes.handler(Auth.SESSION, account::update))
+                .delete("/v2/account", routes.handler(Auth.SESSION, account::delete))
+                .get("/v2/user", routes.handler(Auth.SESSION, account::users))
+                .setFallbackHandler(exchange -> Responses.error(exchange, HttpError.notFound()))
+                .setInvalidMethodHandler(exchange -> Responses.error(exchange, HttpError.methodNotAllowed()));
+
+        return exchange -> {
+            if (exchange.getRequestMethod().equals(Methods.OPTIONS)) {
+                exchange.getResponseHeaders()
+                        .put(ALLOW_ORIGIN, "*")
+                        .put(ALLOW_HEADERS, "Authorization, Content-Type, User-Agent")
+                        .put(ALLOW_METHODS, "GET, HEAD, POST, PUT, DELETE");
+                exchange.setStatusCode(204);
+                exchange.endExchange();
+                return;
+            }
+            router.handleRequest(exchange);
+        };
+    }
+
+    private HttpHandler handler(Auth auth, Endpoint endpoint) {
+        return new ApiHandler(auth, endpoint, authenticator, null, maxBodyBytes);
+    }
+}

@@ -1,0 +1,78 @@
+package io.guildhall.runtime.api;
+
+import io.guildhall.runtime.account.AccountService;
+import io.guildhall.runtime.http.Call;
+import io.guildhall.runtime.session.Revocations;
+import io.guildhall.runtime.session.SessionToken;
+import io.guildhall.runtime.session.TokenService;
+import io.guildhall.spi.ApiException;
+import io.guildhall.spi.Code;
+
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/** {@code POST /v2/account/session/refresh} and {@code POST /v2/session/logout}. */
+final class SessionApi {
+    private final TokenService tokens;
+    private final Revocations revocations;
+    private final AccountService accounts;
+
+    SessionApi(TokenService tokens, Revocations revocations, AccountService accounts) {
+        this.tokens = tokens;
+        this.revocations = revocations;
+        this.accounts = accounts;
+    }
+
+    CompletableFuture<?> refresh(Call call) {
+        String token = call.body().string("token");
+        if (token.isEmpty()) {
+            throw ApiException.invalid("Refresh token is required.");
+        }
+        SessionToken presented = tokens.verifyRefresh(token);
+        if (presented == null || revocations.isRevokedRefresh(presented)) {
+            throw ApiException.unauthenticated("Refresh token invalid or expired.");
+        }
+        // A non-empty vars map replaces the token's; an empty or absent one keeps them.
+        Map<String, String> requested = call.body().stringMap("vars");
+        Map<String, String> vars = requested.isEmpty() ? presented.vars() : requested;
+        return accounts.get(presented.userId()).thenApply(user -> {
+            if (user == null) {
+                throw new ApiException(Code.NOT_FOUND, "User account not found.");
+            }
+            if (user.banned()) {
+                throw new ApiException(Code.PERMISSION_DENIED, "User account banned.");
+            }
+            long now = System.currentTimeMillis() / 1000;
+            TokenService.Pair pair = tokens.issue(presented.tokenId(), presented.userId(), user.username, vars,
+                    presented.issuedAt(), now);
+            return Sessions.json(pair, false).node();
+        });
+    }
+
+    CompletableFuture<?> logout(Call call) {
+        SessionToken caller = call.session();
+        String token = call.body().string("token");
+        String refreshToken = call.body().string("refresh_token");
+        SessionToken session = null;
+        SessionToken refresh = null;
+        if (!token.isEmpty()) {
+            session = tokens.verifySession(token);
+            if (session == null || !session.userId().equals(caller.userId())) {
+                throw ApiException.invalid("Session token invalid.");
+            }
+        }
+        if (!refreshToken.isEmpty()) {
+            refresh = tokens.verifyRefresh(refreshToken);
+            if (refresh == null || !refresh.userId().equals(caller.userId())) {
+                throw ApiException.invalid("Refresh token invalid.");
+            }
+        }
+        String sessionId = session == null || session.tokenId().isEmpty() ? null : session.tokenId();
+        String refreshId = refresh == null || refresh.tokenId().isEmpty() ? null : refresh.tokenId();
+        if (sessionId == null && refreshId == null) {
+            return revocations.revokeAllBefore(caller.userId(), System.currentTimeMillis() + 1);
+        }
+        return revocations.revoke(sessionId, session == null ? 0 : session.expiresAt(),
+                refreshId, refresh == null ? 0 : refresh.expiresAt());
+    }
+}

@@ -1,0 +1,41 @@
+package io.guildhall.runtime.api;
+
+import io.guildhall.runtime.account.UserRecord;
+import io.guildhall.runtime.http.Json;
+import io.guildhall.runtime.session.Revocations;
+import io.guildhall.runtime.session.TokenIds;
+import io.guildhall.runtime.session.TokenService;
+
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+
+/** Starts sessions after a successful sign-in, honouring {@code session.single_session}. */
+final class Sessions {
+    private final TokenService tokens;
+    private final Revocations revocations;
+    private final boolean singleSession;
+
+    Sessions(TokenService tokens, Revocations revocations, boolean singleSession) {
+        this.tokens = tokens;
+        this.revocations = revocations;
+        this.singleSession = singleSession;
+    }
+
+    CompletableFuture<TokenService.Pair> start(UserRecord user, Map<String, String> vars) {
+        UUID userId = UUID.fromString(user.id);
+        long nowMillis = System.currentTimeMillis();
+        long mintedAt = revocations.mintTime(userId, nowMillis);
+        long nowSec = nowMillis / 1000;
+        TokenService.Pair pair = tokens.issue(TokenIds.mint(mintedAt), userId, user.username, vars, nowSec, nowSec);
+        if (!singleSession) {
+            return CompletableFuture.completedFuture(pair);
+        }
+        // Every token minted before this one becomes invalid; this one stays valid.
+        return revocations.revokeAllBefore(userId, mintedAt).thenApply(v -> pair);
+    }
+
+    static Json.Out json(TokenService.Pair pair, boolean created) {
+        return Json.object().put("created", created).put("token", pair.token()).put("refresh_token", pair.refreshToken());
+    }
+}

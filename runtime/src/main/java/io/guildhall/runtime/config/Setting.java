@@ -1,0 +1,59 @@
+package io.guildhall.runtime.config;
+
+/**
+ * One core configuration key: its default, whether it is a secret (masked in logs), and, for
+ * keys, the well-known default value that must not reach production unnoticed.
+ */
+public enum Setting {
+    SOCKET_ADDRESS("socket.address", "0.0.0.0", false),
+    SOCKET_PORT("socket.port", "7350", false),
+    SOCKET_SERVER_KEY("socket.server_key", "defaultkey", true),
+    SOCKET_MAX_REQUEST_SIZE_BYTES("socket.max_request_size_bytes", "262144", false),
+    SOCKET_IDLE_TIMEOUT_MS("socket.idle_timeout_ms", "60000", false),
+    SESSION_ENCRYPTION_KEY("session.encryption_key", "defaultencryptionkey-change-me-in-production", true),
+    SESSION_TOKEN_EXPIRY_SEC("session.token_expiry_sec", "60", false),
+    SESSION_REFRESH_ENCRYPTION_KEY("session.refresh_encryption_key", "defaultrefreshencryptionkey-change-me-in-production", true),
+    SESSION_REFRESH_TOKEN_EXPIRY_SEC("session.refresh_token_expiry_sec", "3600", false),
+    SESSION_SINGLE_SESSION("session.single_session", "false", false),
+    ACCOUNT_BCRYPT_COST("account.bcrypt_cost", "13", false),
+    DATA_DIR("data.dir", "./data", false),
+    DATA_ENGINE("data.engine", "mvstore", false),
+    PLUGINS_DIR("plugins.dir", "./plugins", false),
+    SHUTDOWN_GRACE_SEC("shutdown_grace_sec", "10", false);
+
+    private final String key;
+    private final String defaultValue;
+    private final boolean secret;
+
+    Setting(String key, String defaultValue, boolean secret) {
+        this.key = key;
+        this.defaultValue = defaultValue;
+        this.secret = secret;
+    }
+
+    public String key() {
+        return key;
+    }
+
+    public String defaultValue() {
+        return defaultValue;
+    }
+
+    public boolean secret() {
+        return secret;
+    }
+
+    /** The environment variable that overrides this key, e.g. {@code GUILDHALL_SOCKET_PORT}. */
+    public String environmentName() {
+        return Config.environmentName(key);
+    }
+
+    static Setting byKey(String key) {
+        for (Setting setting : values()) {
+            if (setting.key.equals(key)) {
+                return setting;
+            }
+        }
+        return null;
+    }
+}

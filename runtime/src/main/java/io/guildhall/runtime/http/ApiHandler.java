@@ -1,0 +1,80 @@
+package io.guildhall.runtime.http;
+
+import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.server.RequestTooBigException;
+import io.undertow.util.Headers;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+
+/**
+ * Runs one endpoint for Undertow: reads the body on the IO thread (bounded), then authenticates
+ * and handles the call on a worker, and answers when the endpoint's future completes. Nothing
+ * blocks an IO thread; writes wait for the store's group commit without holding a thread.
+ */
+public final class ApiHandler implements HttpHandler {
+    private static final byte[] NO_BODY = new byte[0];
+
+    private final Auth auth;
+    private final Endpoint endpoint;
+    private final Authenticator authenticator;
+    private final Executor workers;
+    private final long maxBodyBytes;
+
+    public ApiHandler(Auth auth, Endpoint endpoint, Authenticator authenticator, Executor workers, long maxBodyBytes) {
+        this.auth = auth;
+        this.endpoint = endpoint;
+        this.authenticator = authenticator;
+        this.workers = workers;
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    @Override
+    public void handleRequest(HttpServerExchange exchange) {
+        long declared = exchange.getRequestContentLength();
+        if (declared > maxBodyBytes) {
+            Responses.error(exchange, HttpError.tooLarge(maxBodyBytes));
+            return;
+        }
+        boolean hasBody = declared > 0 || exchange.getRequestHeaders().contains(Headers.TRANSFER_ENCODING);
+        if (!hasBody) {
+            exchange.dispatch(workers, () -> run(exchange, NO_BODY));
+            return;
+        }
+        exchange.setMaxEntitySize(maxBodyBytes);
+        exchange.getRequestReceiver().receiveFullBytes(
+                (ex, bytes) -> ex.dispatch(workers, () -> run(ex, bytes)),
+                (ex, failure) -> Responses.error(ex, failure instanceof RequestTooBigException
+                        ? HttpError.tooLarge(maxBodyBytes) : HttpError.invalidBody()));
+    }
+
+    private void run(HttpServerExchange exchange, byte[] body) {
+        CompletableFuture<?> result;
+        try {
+            Call call = new Call(exchange, body);
+            authenticator.check(auth, call);
+            result = endpoint.handle(call);
+        } catch (Throwable failure) {
+            Responses.error(exchange, failure);
+            return;
+        }
+        if (result.isDone()) {
+            reply(exchange, result);
+        } else {
+            // Completed on the store's committer thread: hand the write back to the connection's IO thread.
+            result.whenComplete((value, failure) -> exchange.getIoThread().execute(() -> reply(exchange, result)));
+        }
+    }
+
+    private static void reply(HttpServerExchange exchange, CompletableFuture<?> result) {
+        Object value;
+        try {
+            value = result.join();
+        } catch (Throwable failure) {
+            Responses.error(exchange, failure);
+            return;
+        }
+        Responses.json(exchange, value);
+    }
+}

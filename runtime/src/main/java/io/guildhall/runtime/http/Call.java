@@ -1,0 +1,93 @@
+package io.guildhall.runtime.http;
+
+import io.guildhall.runtime.session.SessionToken;
+import io.guildhall.spi.ApiException;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.Headers;
+import io.undertow.util.HeaderValues;
+import io.undertow.util.PathTemplateMatch;
+
+import java.util.Deque;
+import java.util.List;
+import java.util.Optional;
+
+/** One API request as endpoints see it: path and query parameters, body, and the caller's session. */
+public final class Call {
+    private final HttpServerExchange exchange;
+    private final byte[] rawBody;
+    private JsonBody body;
+    private SessionToken session;
+
+    Call(HttpServerExchange exchange, byte[] rawBody) {
+        this.exchange = exchange;
+        this.rawBody = rawBody;
+    }
+
+    public String pathParam(String name) {
+        PathTemplateMatch match = exchange.getAttachment(PathTemplateMatch.ATTACHMENT_KEY);
+        return match == null ? null : match.getParameters().get(name);
+    }
+
+    /** The body, parsed on first use; malformed JSON is a 400. */
+    public JsonBody body() {
+        if (body == null) {
+            body = JsonBody.parse(rawBody);
+        }
+        return body;
+    }
+
+    /** A query parameter by proto name or lowerCamelCase name; the first value when repeated. */
+    public Optional<String> query(String name) {
+        Deque<String> values = queryValues(name);
+        return values == null || values.isEmpty() ? Optional.empty() : Optional.of(values.getFirst());
+    }
+
+    public List<String> queryAll(String name) {
+        Deque<String> values = queryValues(name);
+        return values == null ? List.of() : List.copyOf(values);
+    }
+
+    private Deque<String> queryValues(String name) {
+        Deque<String> values = exchange.getQueryParameters().get(name);
+        if (values == null) {
+            values = exchange.getQueryParameters().get(JsonBody.camel(name));
+        }
+        return values;
+    }
+
+    /** A BoolValue query parameter, parsed like Go's strconv.ParseBool. */
+    public Optional<Boolean> queryBool(String name) {
+        Optional<String> value = query(name);
+        if (value.isEmpty()) {
+            return Optional.empty();
+        }
+        switch (value.get()) {
+            case "1", "t", "T", "TRUE", "true", "True":
+                return Optional.of(true);
+            case "0", "f", "F", "FALSE", "false", "False":
+                return Optional.of(false);
+            default:
+                throw ApiException.invalid("invalid value for bool field " + name + ": \"" + value.get() + "\"");
+        }
+    }
+
+    /** The Authorization header when sent exactly once, else null. */
+    String authorization() {
+        HeaderValues values = exchange.getRequestHeaders().get(Headers.AUTHORIZATION);
+        return values == null || values.size() != 1 ? null : values.getFirst();
+    }
+
+    boolean hasAuthorization() {
+        HeaderValues values = exchange.getRequestHeaders().get(Headers.AUTHORIZATION);
+        return values != null && !values.isEmpty();
+    }
+
+    void session(SessionToken session) {
+        this.session = session;
+    }
+
+    /** The verified session of a bearer-authenticated call. */
+    public SessionToken session() {
+        return session;
+    }
+}

@@ -1,0 +1,151 @@
+package io.guildhall.runtime.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import io.guildhall.spi.ApiException;
+import io.guildhall.spi.RequestBody;
+
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A request body as the gateway reads it: field names in snake_case or lowerCamelCase, unknown
+ * fields ignored, JSON null as absent, int64 as number or numeric string.
+ */
+public final class JsonBody implements RequestBody {
+    private static final JsonBody EMPTY = new JsonBody(MissingNode.getInstance());
+
+    private final JsonNode node;
+
+    private JsonBody(JsonNode node) {
+        this.node = node;
+    }
+
+    public static JsonBody parse(byte[] bytes) {
+        if (bytes.length == 0) {
+            return EMPTY;
+        }
+        JsonNode node;
+        try {
+            node = Json.MAPPER.readTree(bytes);
+        } catch (JsonProcessingException e) {
+            throw ApiException.invalid("Invalid JSON body: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw ApiException.invalid("Invalid JSON body.");
+        }
+        if (node == null || node.isMissingNode()) {
+            return EMPTY;
+        }
+        if (!node.isObject()) {
+            throw ApiException.invalid("Invalid JSON body: expected an object.");
+        }
+        return new JsonBody(node);
+    }
+
+    private JsonNode field(String name) {
+        JsonNode value = node.get(name);
+        if (value == null || value.isNull()) {
+            value = node.get(camel(name));
+        }
+        return value == null || value.isNull() ? null : value;
+    }
+
+    static String camel(String snake) {
+        int underscore = snake.indexOf('_');
+        if (underscore < 0) {
+            return snake;
+        }
+        StringBuilder out = new StringBuilder(snake.length());
+        boolean upper = false;
+        for (int i = 0; i < snake.length(); i++) {
+            char c = snake.charAt(i);
+            if (c == '_') {
+                upper = true;
+            } else {
+                out.append(upper ? Character.toUpperCase(c) : c);
+                upper = false;
+            }
+        }
+        return out.toString();
+    }
+
+    @Override
+    public boolean has(String name) {
+        return field(name) != null;
+    }
+
+    @Override
+    public String string(String name) {
+        JsonNode value = field(name);
+        if (value == null) {
+            return "";
+        }
+        if (!value.isTextual()) {
+            throw ApiException.invalid("invalid value for string field " + name + ": " + value);
+        }
+        return value.textValue();
+    }
+
+    /** A StringValue wrapper: null when absent or null, else the string (possibly empty). */
+    public String optionalString(String name) {
+        return has(name) ? string(name) : null;
+    }
+
+    @Override
+    public long int64(String name) {
+        JsonNode value = field(name);
+        if (value == null) {
+            return 0;
+        }
+        try {
+            BigDecimal number;
+            if (value.isNumber()) {
+                number = value.decimalValue();
+            } else if (value.isTextual()) {
+                number = new BigDecimal(value.textValue().trim());
+            } else {
+                throw new NumberFormatException();
+            }
+            return number.longValueExact();
+        } catch (NumberFormatException | ArithmeticException e) {
+            throw ApiException.invalid("invalid value for int64 field " + name + ": " + value);
+        }
+    }
+
+    @Override
+    public JsonBody object(String name) {
+        JsonNode value = field(name);
+        if (value == null) {
+            return EMPTY;
+        }
+        if (!value.isObject()) {
+            throw ApiException.invalid("invalid value for object field " + name + ": " + value);
+        }
+        return new JsonBody(value);
+    }
+
+    /** A {@code map<string,string>} field; absent, null and {} all read as empty. */
+    public Map<String, String> stringMap(String name) {
+        JsonNode value = field(name);
+        if (value == null) {
+            return Map.of();
+        }
+        if (!value.isObject()) {
+            throw ApiException.invalid("invalid value for map field " + name + ": " + value);
+        }
+        Map<String, String> map = new LinkedHashMap<>();
+        Iterator<Map.Entry<String, JsonNode>> fields = value.fields();
+        while (fields.hasNext()) {
+            Map.Entry<String, JsonNode> entry = fields.next();
+            if (!entry.getValue().isTextual()) {
+                throw ApiException.invalid("invalid value for map field " + name + ": " + entry.getValue());
+            }
+            map.put(entry.getKey(), entry.getValue().textValue());
+        }
+        return map;
+    }
+}

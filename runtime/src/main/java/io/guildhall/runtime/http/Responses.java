@@ -1,0 +1,79 @@
+package io.guildhall.runtime.http;
+
+import io.guildhall.runtime.store.StoreException;
+import io.guildhall.spi.ApiException;
+import io.guildhall.spi.Code;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.Headers;
+import io.undertow.util.HttpString;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+
+/** Writes JSON responses and {@code {"code","message"}} errors; the only place that does. */
+public final class Responses {
+    private static final Logger LOG = LoggerFactory.getLogger(Responses.class);
+    private static final byte[] EMPTY_OBJECT = "{}".getBytes(StandardCharsets.US_ASCII);
+    private static final HttpString WWW_AUTHENTICATE = new HttpString("WWW-Authenticate");
+    private static final HttpString ALLOW_ORIGIN = new HttpString("Access-Control-Allow-Origin");
+
+    private Responses() {
+    }
+
+    public static void json(HttpServerExchange exchange, Object body) {
+        byte[] bytes = body == null ? EMPTY_OBJECT : Json.bytes(body);
+        send(exchange, 200, bytes);
+    }
+
+    public static void emptyObject(HttpServerExchange exchange) {
+        send(exchange, 200, EMPTY_OBJECT);
+    }
+
+    /** Answers a failure; anything that is not an ApiException is logged and becomes a bare 500. */
+    public static void error(HttpServerExchange exchange, Throwable failure) {
+        Throwable cause = unwrap(failure);
+        ApiException error;
+        if (cause instanceof ApiException api) {
+            error = api;
+        } else if (cause instanceof StoreException) {
+            LOG.error("Storage failure on {} {}", exchange.getRequestMethod(), exchange.getRequestPath(), cause);
+            error = new ApiException(Code.UNAVAILABLE, "Storage is unavailable.");
+        } else {
+            LOG.error("Unexpected failure on {} {}", exchange.getRequestMethod(), exchange.getRequestPath(), cause);
+            error = new ApiException(Code.INTERNAL, "Internal server error.");
+        }
+        int status = error instanceof HttpError http ? http.status() : HttpStatus.of(error.code());
+        if (error.code() == Code.UNAUTHENTICATED) {
+            exchange.getResponseHeaders().put(WWW_AUTHENTICATE, error.getMessage());
+        }
+        var body = Json.MAPPER.createObjectNode();
+        body.put("code", error.code().number());
+        body.put("message", error.getMessage());
+        send(exchange, status, Json.bytes(body));
+    }
+
+    static Throwable unwrap(Throwable failure) {
+        Throwable cause = failure;
+        while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause;
+    }
+
+    private static void send(HttpServerExchange exchange, int status, byte[] bytes) {
+        if (exchange.isResponseStarted()) {
+            exchange.endExchange();
+            return;
+        }
+        exchange.setStatusCode(status);
+        var headers = exchange.getResponseHeaders();
+        headers.put(Headers.CONTENT_TYPE, "application/json");
+        headers.put(Headers.CACHE_CONTROL, "no-store, no-cache, must-revalidate");
+        headers.put(ALLOW_ORIGIN, "*");
+        exchange.getResponseSender().send(ByteBuffer.wrap(bytes));
+    }
+}

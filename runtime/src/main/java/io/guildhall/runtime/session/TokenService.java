@@ -1,0 +1,143 @@
+package io.guildhall.runtime.session;
+
+import org.jose4j.jws.AlgorithmIdentifiers;
+import org.jose4j.jws.JsonWebSignature;
+import org.jose4j.jwa.AlgorithmConstraints;
+import org.jose4j.jwt.JwtClaims;
+import org.jose4j.jwt.MalformedClaimException;
+import org.jose4j.jwt.NumericDate;
+import org.jose4j.jwt.consumer.InvalidJwtException;
+import org.jose4j.jwt.consumer.JwtConsumer;
+import org.jose4j.jwt.consumer.JwtConsumerBuilder;
+import org.jose4j.keys.HmacKey;
+import org.jose4j.lang.JoseException;
+
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Mints and verifies session and refresh tokens: compact HS256 JWTs with Nakama's claims
+ * ({@code tid, uid, usn, vrs, exp, iat}). Verification pins HS256, requires an unexpired
+ * {@code exp} (no leeway) and a UUID {@code uid}, and never reads the store.
+ */
+public final class TokenService {
+    /** HS256 needs a key at least as long as its 256-bit hash output. */
+    public static final int MIN_KEY_BYTES = 32;
+
+    private final Signer session;
+    private final Signer refresh;
+    private final long sessionLifetimeSec;
+    private final long refreshLifetimeSec;
+
+    public TokenService(String sessionKey, long sessionLifetimeSec, String refreshKey, long refreshLifetimeSec) {
+        this.session = new Signer(sessionKey);
+        this.refresh = new Signer(refreshKey);
+        this.sessionLifetimeSec = sessionLifetimeSec;
+        this.refreshLifetimeSec = refreshLifetimeSec;
+    }
+
+    /** A session token and its refresh token. */
+    public record Pair(String token, String refreshToken, SessionToken claims) {
+    }
+
+    /**
+     * Mints both tokens for one sign-in or refresh. {@code tokenId} and {@code issuedAt} are new on
+     * sign-in and carried over on refresh.
+     */
+    public Pair issue(String tokenId, UUID userId, String username, Map<String, String> vars, long issuedAt, long now) {
+        SessionToken claims = new SessionToken(tokenId, userId, username, vars, now + sessionLifetimeSec, issuedAt);
+        String token = session.sign(claims, now + sessionLifetimeSec);
+        String refreshToken = refresh.sign(claims, now + refreshLifetimeSec);
+        return new Pair(token, refreshToken, claims);
+    }
+
+    /** The claims of a valid session token, or null when it is not one. */
+    public SessionToken verifySession(String jwt) {
+        return session.verify(jwt);
+    }
+
+    /** The claims of a valid refresh token, or null when it is not one. */
+    public SessionToken verifyRefresh(String jwt) {
+        return refresh.verify(jwt);
+    }
+
+    public long sessionLifetimeSec() {
+        return sessionLifetimeSec;
+    }
+
+    public long refreshLifetimeSec() {
+        return refreshLifetimeSec;
+    }
+
+    private static final class Signer {
+        private final HmacKey key;
+        private final JwtConsumer consumer;
+
+        Signer(String secret) {
+            byte[] bytes = secret.getBytes(StandardCharsets.UTF_8);
+            if (bytes.length < MIN_KEY_BYTES) {
+                throw new IllegalArgumentException("key is " + bytes.length + " bytes; HS256 needs at least "
+                        + MIN_KEY_BYTES + " bytes (256 bits)");
+            }
+            this.key = new HmacKey(bytes);
+            this.consumer = new JwtConsumerBuilder()
+                    .setRequireExpirationTime()
+                    .setAllowedClockSkewInSeconds(0)
+                    .setSkipDefaultAudienceValidation()
+                    .setVerificationKey(key)
+                    .setJwsAlgorithmConstraints(AlgorithmConstraints.ConstraintType.PERMIT, AlgorithmIdentifiers.HMAC_SHA256)
+                    .build();
+        }
+
+        String sign(SessionToken claims, long expiresAt) {
+            JwtClaims jwt = new JwtClaims();
+            jwt.setClaim("tid", claims.tokenId());
+            jwt.setClaim("uid", claims.userId().toString());
+            jwt.setClaim("usn", claims.username());
+            if (!claims.vars().isEmpty()) {
+                jwt.setClaim("vrs", claims.vars());
+            }
+            jwt.setExpirationTime(NumericDate.fromSeconds(expiresAt));
+            jwt.setIssuedAt(NumericDate.fromSeconds(claims.issuedAt()));
+            JsonWebSignature jws = new JsonWebSignature();
+            jws.setPayload(jwt.toJson());
+            jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.HMAC_SHA256);
+            jws.setHeader("typ", "JWT");
+            jws.setKey(key);
+            try {
+                return jws.getCompactSerialization();
+            } catch (JoseException e) {
+                throw new IllegalStateException("cannot sign token", e);
+            }
+        }
+
+        SessionToken verify(String jwt) {
+            if (jwt == null || jwt.isEmpty()) {
+                return null;
+            }
+            try {
+                JwtClaims claims = consumer.processToClaims(jwt);
+                UUID userId = UUID.fromString(claims.getStringClaimValue("uid"));
+                String tokenId = claims.getStringClaimValue("tid");
+                String username = claims.getStringClaimValue("usn");
+                NumericDate issuedAt = claims.getIssuedAt();
+                return new SessionToken(tokenId == null ? "" : tokenId, userId, username == null ? "" : username,
+                        vars(claims), claims.getExpirationTime().getValue(), issuedAt == null ? 0 : issuedAt.getValue());
+            } catch (InvalidJwtException | MalformedClaimException | IllegalArgumentException | NullPointerException e) {
+                return null;
+            }
+        }
+
+        private static Map<String, String> vars(JwtClaims claims) throws MalformedClaimException {
+            Object value = claims.getClaimValue("vrs");
+            if (!(value instanceof Map<?, ?> map)) {
+                return Map.of();
+            }
+            Map<String, String> vars = new LinkedHashMap<>();
+            map.forEach((k, v) -> vars.put(String.valueOf(k), String.valueOf(v)));
+            return vars;
+        }
+    }
+}
