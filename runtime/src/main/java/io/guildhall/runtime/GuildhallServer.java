@@ -71,7 +71,16 @@ public final class GuildhallServer implements AutoCloseable {
                 .setSocketOption(Options.REUSE_ADDRESSES, true)
                 .setHandler(shutdown)
                 .build();
-        undertow.start();
+        try {
+            undertow.start();
+        } catch (RuntimeException e) {
+            store.close();
+            passwords.close();
+            plugins.close();
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            throw new ConfigException("Cannot listen on " + config.string(Setting.SOCKET_ADDRESS) + ":"
+                    + config.string(Setting.SOCKET_PORT) + ": " + cause.getMessage(), e);
+        }
         this.port = ((InetSocketAddress) undertow.getListenerInfo().get(0).getAddress()).getPort();
 
         this.janitor = Executors.newSingleThreadScheduledExecutor(r -> {

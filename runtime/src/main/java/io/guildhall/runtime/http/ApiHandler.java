@@ -2,9 +2,9 @@ package io.guildhall.runtime.http;
 
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
-import io.undertow.server.RequestTooBigException;
 import io.undertow.util.Headers;
 
+import java.io.ByteArrayOutputStream;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
@@ -42,11 +42,26 @@ public final class ApiHandler implements HttpHandler {
             exchange.dispatch(workers, () -> run(exchange, NO_BODY));
             return;
         }
-        exchange.setMaxEntitySize(maxBodyBytes);
-        exchange.getRequestReceiver().receiveFullBytes(
-                (ex, bytes) -> ex.dispatch(workers, () -> run(ex, bytes)),
-                (ex, failure) -> Responses.error(ex, failure instanceof RequestTooBigException
-                        ? HttpError.tooLarge(maxBodyBytes) : HttpError.invalidBody()));
+        readBody(exchange, declared);
+    }
+
+    /**
+     * Collects the body, counting bytes as they arrive so that a chunked body is refused with 413
+     * as soon as it crosses the limit (Undertow's own limit would drop the connection unanswered).
+     */
+    private void readBody(HttpServerExchange exchange, long declared) {
+        ByteArrayOutputStream body = new ByteArrayOutputStream(declared > 0 ? (int) declared : 512);
+        exchange.getRequestReceiver().receivePartialBytes((ex, chunk, last) -> {
+            if (body.size() + (long) chunk.length > maxBodyBytes) {
+                ex.getRequestReceiver().pause();
+                Responses.error(ex, HttpError.tooLarge(maxBodyBytes));
+                return;
+            }
+            body.write(chunk, 0, chunk.length);
+            if (last) {
+                ex.dispatch(workers, () -> run(ex, body.toByteArray()));
+            }
+        }, (ex, failure) -> Responses.error(ex, HttpError.invalidBody()));
     }
 
     private void run(HttpServerExchange exchange, byte[] body) {

@@ -33,7 +33,7 @@ public final class JsonBody implements RequestBody {
         try {
             node = Json.MAPPER.readTree(bytes);
         } catch (JsonProcessingException e) {
-            throw ApiException.invalid("Invalid JSON body: " + e.getOriginalMessage());
+            throw ApiException.invalid("Invalid JSON body: " + shorten(e.getOriginalMessage()));
         } catch (IOException e) {
             throw ApiException.invalid("Invalid JSON body.");
         }
@@ -44,6 +44,11 @@ public final class JsonBody implements RequestBody {
             throw ApiException.invalid("Invalid JSON body: expected an object.");
         }
         return new JsonBody(node);
+    }
+
+    /** Decoder messages quote the offending input; keep error bodies small. */
+    private static String shorten(String message) {
+        return message.length() <= 200 ? message : message.substring(0, 200) + "...";
     }
 
     private JsonNode field(String name) {

@@ -47,6 +47,10 @@ public final class Responses {
             error = new ApiException(Code.INTERNAL, "Internal server error.");
         }
         int status = error instanceof HttpError http ? http.status() : HttpStatus.of(error.code());
+        if (status == 413) {
+            // The rest of the body is never read, so this connection cannot carry another request.
+            exchange.setPersistent(false);
+        }
         if (error.code() == Code.UNAUTHENTICATED) {
             exchange.getResponseHeaders().put(WWW_AUTHENTICATE, error.getMessage());
         }

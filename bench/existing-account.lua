@@ -1,0 +1,10 @@
+-- Device sign-in to one of the accounts the bench created beforehand (round robin).
+local counter = 0
+local pool = tonumber(os.getenv("BENCH_POOL"))
+local headers = { ["Authorization"] = os.getenv("BENCH_BASIC"), ["Content-Type"] = "application/json" }
+
+function request()
+  counter = counter + 1
+  return wrk.format("POST", "/v2/account/authenticate/device?create=false", headers,
+    '{"id":"bench-existing-' .. (counter % pool) .. '"}')
+end

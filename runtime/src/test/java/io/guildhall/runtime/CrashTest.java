@@ -1,0 +1,126 @@
+package io.guildhall.runtime;
+
+import io.guildhall.runtime.testing.ApiClient;
+import io.guildhall.runtime.testing.TestServer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Kills the real server process with SIGKILL while clients create accounts, restarts it on the
+ * same files, and checks that every acknowledged account and every revocation is still there.
+ */
+class CrashTest {
+    private static final Pattern LISTENING = Pattern.compile("listening on 127\\.0\\.0\\.1:(\\d+)");
+    private static final int CLIENTS = 8;
+    private static final int ROUNDS = 2;
+
+    /** A server in a child JVM, killed with SIGKILL by {@link #kill()}. */
+    private static final class ChildServer {
+        final Process process;
+        final int port;
+
+        ChildServer(Path dataDir) throws Exception {
+            List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                    "--socket.address=127.0.0.1", "--socket.port=0", "--data.dir=" + dataDir,
+                    "--plugins.dir=" + dataDir.resolve("no-plugins"), "--account.bcrypt_cost=4");
+            process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            CompletableFuture<Integer> port = new CompletableFuture<>();
+            StringBuilder log = new StringBuilder();
+            Thread drain = new Thread(() -> {
+                try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                    for (String line; (line = out.readLine()) != null; ) {
+                        if (!port.isDone()) {
+                            log.append(line).append('\n');
+                            Matcher m = LISTENING.matcher(line);
+                            if (m.find()) {
+                                port.complete(Integer.parseInt(m.group(1)));
+                            }
+                        }
+                    }
+                } catch (Exception ignored) {
+                    // the process was killed
+                }
+                port.completeExceptionally(new IllegalStateException("server exited before listening:\n" + log));
+            }, "child-server-output");
+            drain.setDaemon(true);
+            drain.start();
+            this.port = port.get(60, TimeUnit.SECONDS);
+        }
+
+        void kill() throws InterruptedException {
+            process.destroyForcibly(); // SIGKILL on Linux
+            assertTrue(process.waitFor(30, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
+    void acknowledgedAccountsAndRevocationsSurviveSigkill(@TempDir Path dataDir) throws Exception {
+        Queue<String> acknowledged = new ConcurrentLinkedQueue<>();
+        List<String> revoked = new ArrayList<>();
+        for (int round = 0; round < ROUNDS; round++) {
+            ChildServer child = new ChildServer(dataDir);
+            ApiClient api = ApiClient.at("http://127.0.0.1:" + child.port);
+            ApiClient.Reply session = api.authenticate("custom", null, ApiClient.json(Map.of("id", "revoke-" + UUID.randomUUID())));
+            assertEquals(200, api.post("/v2/session/logout", ApiClient.bearer(session.field("token")),
+                    ApiClient.json(Map.of("token", session.field("token"), "refresh_token", session.field("refresh_token")))).status());
+            revoked.add(session.field("token"));
+
+            List<Thread> clients = new ArrayList<>();
+            for (int c = 0; c < CLIENTS; c++) {
+                Thread client = new Thread(() -> {
+                    while (true) {
+                        String device = "crash-" + UUID.randomUUID();
+                        try {
+                            if (api.authenticate("device", null, ApiClient.json(Map.of("id", device))).status() == 200) {
+                                acknowledged.add(device);
+                            }
+                        } catch (RuntimeException connectionLost) {
+                            return;
+                        }
+                    }
+                });
+                client.start();
+                clients.add(client);
+            }
+            Thread.sleep(1500);
+            child.kill();
+            for (Thread client : clients) {
+                client.join(30_000);
+            }
+        }
+        assertTrue(acknowledged.size() > 100, "too few sign-ups to mean anything: " + acknowledged.size());
+
+        try (TestServer restarted = TestServer.start(dataDir)) {
+            ApiClient api = restarted.client();
+            List<String> lost = new ArrayList<>();
+            for (String device : acknowledged) {
+                if (api.authenticate("device", "create=false", ApiClient.json(Map.of("id", device))).status() != 200) {
+                    lost.add(device);
+                }
+            }
+            assertEquals(List.of(), lost, "acknowledged accounts lost after SIGKILL (of " + acknowledged.size() + ")");
+            for (String token : revoked) {
+                assertEquals(401, api.get("/v2/account", ApiClient.bearer(token)).status(), "a revoked token came back");
+            }
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package io.guildhall.runtime.testing;
+
+import io.guildhall.runtime.GuildhallServer;
+import io.guildhall.runtime.config.ConfigLoader;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The real server, in this JVM, on an ephemeral loopback port, with its store files under the
+ * given folder. bcrypt runs at its minimum cost so tests stay quick; everything else is as shipped.
+ */
+public final class TestServer implements AutoCloseable {
+    private final GuildhallServer server;
+
+    private TestServer(GuildhallServer server) {
+        this.server = server;
+    }
+
+    /** Starts the server; extra configuration as flags {@code --section.key=value}. */
+    public static TestServer start(Path dataDir, String... flags) {
+        List<String> args = new ArrayList<>(List.of(
+                "--socket.address=127.0.0.1",
+                "--socket.port=0",
+                "--data.dir=" + dataDir,
+                "--plugins.dir=" + dataDir.resolve("no-plugins"),
+                "--account.bcrypt_cost=4",
+                "--shutdown_grace_sec=2"));
+        args.addAll(List.of(flags));
+        return new TestServer(GuildhallServer.start(ConfigLoader.load(args.toArray(String[]::new), Map.of())));
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    public String url(String pathAndQuery) {
+        return "http://127.0.0.1:" + port() + pathAndQuery;
+    }
+
+    /** A client for this server's game API. */
+    public ApiClient client() {
+        return ApiClient.at(url(""));
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+}
