@@ -1,0 +1,422 @@
+package io.guildhall.runtime.store;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link Store} over any {@link StoreEngine}: writers apply their mutation under one lock and leave;
+ * a single committer thread commits everything written so far (under the lock, so a version holds
+ * whole mutations), syncs it (without the lock, so writers go on), and acknowledges all the writes
+ * that commit covered. Many writes, one sync.
+ * <p>
+ * Futures are completed on the committer thread: callbacks attached to them should do little work.
+ * A failed commit fails the writes it held and is retried with back-off (the data is still in memory).
+ * A failed sync is fatal: after an fsync error the OS may already have dropped the dirty pages, so a
+ * later "successful" sync proves nothing; every later write and barrier fails until restart.
+ */
+public final class GroupCommitStore implements Store {
+    private static final Logger log = LoggerFactory.getLogger(GroupCommitStore.class);
+
+    /** Answer to {@link #durable()} when nothing is pending; shared, so callers must not complete it. */
+    private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+
+    static final Duration DEFAULT_HOUSEKEEPING_INTERVAL = Duration.ofSeconds(1);
+    /** Longest the committer holds the write lock for compaction in one go. */
+    private static final long HOUSEKEEPING_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+    private static final long HOUSEKEEPING_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+    /** Compaction steps allowed after a commit: a bound in case an engine keeps finding work. */
+    private static final int MAX_COMPACTION_STEPS = 256;
+    private static final long MIN_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    private static final long MAX_RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+    private final StoreEngine engine;
+    private final long housekeepingIntervalNanos;
+    private final ReentrantLock writeLock = new ReentrantLock();
+    /** Signalled when there is something to commit, or the store closes. */
+    private final Condition workArrived = writeLock.newCondition();
+    private final Map<String, KvMap> maps = new ConcurrentHashMap<>();
+    private final Thread committer;
+    private final AtomicBoolean engineClosed = new AtomicBoolean();
+
+    /** Bumped under the write lock before each mutation runs, so its data never looks durable early. */
+    private volatile long writeSeq;
+    /** Highest writeSeq synced to disk; written by the committer only. */
+    private volatile long durableSeq;
+    /** Writes waiting for the next commit. Guarded by writeLock. */
+    private ArrayList<Ack<?>> batch = new ArrayList<>();
+    /** Handed out by durable(); swapped under writeLock, read without it. */
+    private volatile CompletableFuture<Void> nextBarrier = new CompletableFuture<>();
+    private volatile boolean closed;
+    /** Set when a sync failed; nothing can be acknowledged after that. */
+    private volatile StoreException broken;
+    private volatile long writes;
+    private volatile long commits;
+
+    // committer thread only
+    private long retryNanos;
+    private long retryAt;
+    private boolean lastAttemptFailed;
+    private boolean failedAfterClose;
+    private boolean compactionDue;
+    private int compactionStepsLeft;
+    private long nextHousekeeping;
+
+    private GroupCommitStore(StoreEngine engine, Duration housekeepingInterval) {
+        this.engine = engine;
+        this.housekeepingIntervalNanos = housekeepingInterval.toNanos();
+        this.nextHousekeeping = System.nanoTime() + housekeepingIntervalNanos;
+        this.committer = new Thread(this::commitLoop, "store-committer");
+        committer.setDaemon(true);
+    }
+
+    /** Starts the committer over an open engine; the store owns the engine from here on. */
+    static GroupCommitStore start(StoreEngine engine, Duration housekeepingInterval) {
+        GroupCommitStore store = new GroupCommitStore(Objects.requireNonNull(engine), housekeepingInterval);
+        store.committer.start();
+        return store;
+    }
+
+    @Override
+    public KvMap map(String name) {
+        Objects.requireNonNull(name, "name");
+        KvMap map = maps.get(name);
+        if (map != null) {
+            return map;
+        }
+        // creating a map writes engine metadata: keep it out of a half-taken commit
+        writeLock.lock();
+        try {
+            if (closed) {
+                throw new StoreException("store is closed");
+            }
+            return maps.computeIfAbsent(name, engine::openMap);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    @Override
+    public <T> CompletableFuture<T> write(Supplier<T> mutation) {
+        Objects.requireNonNull(mutation, "mutation");
+        writeLock.lock();
+        try {
+            if (closed) {
+                return CompletableFuture.failedFuture(new StoreException("store is closed"));
+            }
+            StoreException fatal = broken;
+            if (fatal != null) {
+                return CompletableFuture.failedFuture(fatal);
+            }
+            writeSeq++;
+            // even a mutation that throws may have written part of its data: have it committed
+            workArrived.signal();
+            T value;
+            try {
+                value = mutation.get();
+            } catch (RuntimeException | Error e) {
+                return CompletableFuture.failedFuture(e);
+            }
+            CompletableFuture<T> future = new CompletableFuture<>();
+            batch.add(new Ack<>(future, value));
+            writes++;
+            return future;
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    @Override
+    public CompletableFuture<Void> durable() {
+        long written = writeSeq;
+        if (written <= durableSeq) {
+            return DONE;
+        }
+        CompletableFuture<Void> barrier = nextBarrier;
+        // the committer may have finished the round that covers us and swapped the barrier meanwhile
+        if (written <= durableSeq) {
+            return DONE;
+        }
+        return barrier;
+    }
+
+    @Override
+    public void close() {
+        if (Thread.currentThread() == committer) {
+            // joining ourselves would hang forever
+            throw new IllegalStateException("close() called from a store future's callback");
+        }
+        writeLock.lock();
+        try {
+            closed = true;
+            workArrived.signalAll();
+        } finally {
+            writeLock.unlock();
+        }
+        joinCommitter();
+        if (engineClosed.compareAndSet(false, true)) {
+            try {
+                engine.close();
+            } catch (RuntimeException e) {
+                throw new StoreException("closing " + engine + " failed: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** Writes whose mutation ran without throwing. */
+    public long writeCount() {
+        return writes;
+    }
+
+    /** Commits that were synced (each may hold many writes). */
+    public long commitCount() {
+        return commits;
+    }
+
+    private void joinCommitter() {
+        boolean interrupted = false;
+        while (committer.isAlive()) {
+            try {
+                committer.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void commitLoop() {
+        ArrayList<Ack<?>> spare = new ArrayList<>();
+        try {
+            Round round;
+            while ((round = takeRound(spare)) != null) {
+                if (round.failure != null) {
+                    failRound(round, round.failure);
+                    spare = recycle(round);
+                    continue;
+                }
+                try {
+                    engine.sync();
+                } catch (RuntimeException e) {
+                    broken = new StoreException("sync failed; the store accepts no more writes until restart", e);
+                    log.error("store sync failed for {}; refusing further writes", engine, e);
+                    failRound(round, broken);
+                    return;
+                }
+                durableSeq = round.target;
+                commits++;
+                compactionDue = true;
+                compactionStepsLeft = MAX_COMPACTION_STEPS;
+                for (Ack<?> ack : round.acks) {
+                    ack.succeed();
+                }
+                round.barrier.complete(null);
+                spare = recycle(round);
+                releaseBarrierIfIdle();
+            }
+        } catch (RuntimeException | Error e) {
+            broken = new StoreException("store committer died", e);
+            log.error("store committer died for {}", engine, e);
+        } finally {
+            failLeftovers();
+        }
+    }
+
+    /**
+     * Waits for work, then takes it and commits under the lock. Returns null when the committer
+     * should stop: closed with nothing left to try, or broken.
+     */
+    private Round takeRound(ArrayList<Ack<?>> spare) {
+        writeLock.lock();
+        try {
+            while (true) {
+                if (broken != null) {
+                    return null;
+                }
+                long now = System.nanoTime();
+                if (writeSeq != durableSeq) {
+                    if (closed) {
+                        // one last attempt on close, back-off or not; give up if that fails too
+                        if (failedAfterClose) {
+                            return null;
+                        }
+                        break;
+                    }
+                    if (!lastAttemptFailed || now - retryAt >= 0) {
+                        break;
+                    }
+                    awaitNanos(retryAt - now);
+                } else if (closed) {
+                    return null;
+                } else if (compactionDue && now - nextHousekeeping >= 0) {
+                    housekeep();
+                } else if (compactionDue) {
+                    awaitNanos(nextHousekeeping - now);
+                } else {
+                    workArrived.awaitUninterruptibly();
+                }
+            }
+            Round round = new Round(writeSeq, batch, nextBarrier);
+            batch = spare;
+            nextBarrier = new CompletableFuture<>();
+            try {
+                engine.commit();
+                lastAttemptFailed = false;
+                retryNanos = 0;
+            } catch (RuntimeException e) {
+                retryNanos = Math.min(Math.max(2 * retryNanos, MIN_RETRY_NANOS), MAX_RETRY_NANOS);
+                retryAt = System.nanoTime() + retryNanos;
+                lastAttemptFailed = true;
+                failedAfterClose = closed;
+                log.error("store commit failed for {}; failing {} writes, retrying in {} ms",
+                        engine, round.acks.size(), TimeUnit.NANOSECONDS.toMillis(retryNanos), e);
+                round.failure = new StoreException("commit failed: " + e.getMessage(), e);
+            }
+            return round;
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    private void awaitNanos(long nanos) {
+        try {
+            workArrived.awaitNanos(Math.max(nanos, 1));
+        } catch (InterruptedException e) {
+            // nobody interrupts the committer on purpose; closing is signalled through the condition
+            log.debug("store committer interrupted; ignoring");
+        }
+    }
+
+    /**
+     * Compaction steps while nothing is pending, under the lock, for one time slice. Writers come
+     * first: when one queues, stop and come back an interval later; when only the slice ran out, go
+     * on after a short pause. Stops for good after a fixed number of steps until new commits come.
+     */
+    private void housekeep() {
+        long sliceEnd = System.nanoTime() + HOUSEKEEPING_SLICE_NANOS;
+        long pause = housekeepingIntervalNanos;
+        try {
+            while (true) {
+                if (compactionStepsLeft == 0 || !engine.compactStep()) {
+                    compactionDue = false;
+                    break;
+                }
+                compactionStepsLeft--;
+                if (writeLock.hasQueuedThreads()) {
+                    break;
+                }
+                if (System.nanoTime() - sliceEnd >= 0) {
+                    pause = HOUSEKEEPING_PAUSE_NANOS;
+                    break;
+                }
+            }
+        } catch (RuntimeException e) {
+            compactionDue = false;
+            log.warn("store compaction failed for {}", engine, e);
+        }
+        nextHousekeeping = System.nanoTime() + pause;
+    }
+
+    /**
+     * A durable() caller may hold nextBarrier for writes the round just synced; with nothing new
+     * pending no round would ever complete it.
+     */
+    private void releaseBarrierIfIdle() {
+        CompletableFuture<Void> barrier = null;
+        writeLock.lock();
+        try {
+            if (writeSeq == durableSeq) {
+                barrier = nextBarrier;
+                nextBarrier = new CompletableFuture<>();
+            }
+        } finally {
+            writeLock.unlock();
+        }
+        if (barrier != null) {
+            barrier.complete(null);
+        }
+    }
+
+    /** The round's list, emptied, becomes the next batch: no allocation per commit. */
+    private static ArrayList<Ack<?>> recycle(Round round) {
+        round.acks.clear();
+        return round.acks;
+    }
+
+    private static void failRound(Round round, StoreException failure) {
+        for (Ack<?> ack : round.acks) {
+            ack.future.completeExceptionally(failure);
+        }
+        round.barrier.completeExceptionally(failure);
+    }
+
+    /** On exit, nothing may wait forever: fail (or, if all is durable, release) what is left. */
+    private void failLeftovers() {
+        ArrayList<Ack<?>> left;
+        CompletableFuture<Void> barrier;
+        StoreException failure = broken;
+        writeLock.lock();
+        try {
+            closed = closed || failure != null;
+            if (failure == null && writeSeq != durableSeq) {
+                failure = new StoreException("store closed before these writes were durable");
+            }
+            left = batch;
+            batch = new ArrayList<>();
+            barrier = nextBarrier;
+            nextBarrier = failure == null ? DONE : CompletableFuture.failedFuture(failure);
+        } finally {
+            writeLock.unlock();
+        }
+        if (failure == null) {
+            barrier.complete(null);
+            return;
+        }
+        for (Ack<?> ack : left) {
+            ack.future.completeExceptionally(failure);
+        }
+        barrier.completeExceptionally(failure);
+    }
+
+    /** One commit: what it covers and who waits for it. */
+    private static final class Round {
+        final long target;
+        final ArrayList<Ack<?>> acks;
+        final CompletableFuture<Void> barrier;
+        StoreException failure;
+
+        Round(long target, ArrayList<Ack<?>> acks, CompletableFuture<Void> barrier) {
+            this.target = target;
+            this.acks = acks;
+            this.barrier = barrier;
+        }
+    }
+
+    /** A write's future and the value to complete it with once durable. */
+    private static final class Ack<T> {
+        final CompletableFuture<T> future;
+        final T value;
+
+        Ack(CompletableFuture<T> future, T value) {
+            this.future = future;
+            this.value = value;
+        }
+
+        void succeed() {
+            future.complete(value);
+        }
+    }
+}

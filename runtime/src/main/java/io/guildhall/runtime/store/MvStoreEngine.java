@@ -1,0 +1,121 @@
+package io.guildhall.runtime.store;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.h2.mvstore.FileStore;
+import org.h2.mvstore.MVMap;
+import org.h2.mvstore.MVStore;
+import org.h2.mvstore.RandomAccessStore;
+import org.h2.mvstore.type.ByteArrayDataType;
+import org.h2.mvstore.type.StringDataType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * H2's MVStore (append-only chunks, one file). Only our explicit commit writes a version:
+ * <ul>
+ *   <li>{@code autoCommitDisabled()} stops the background writer, but in H2 2.4.240 it leaves the
+ *   auto-commit buffer on, and {@code MVMap.beforeWrite} then commits by itself once enough unsaved
+ *   pages pile up: possibly in the middle of a mutation. {@code autoCommitBufferSize(0)} turns that off.</li>
+ *   <li>{@code MVStore.commit()} writes but does not fsync; {@link #sync()} does.</li>
+ *   <li>Space: MVStore keeps dead chunks for 45 s by default (against OS write-back it cannot see)
+ *   plus 5 old versions. We fsync every commit before the next one and readers register the version
+ *   they read, so both are set to 0; otherwise thousands of small commits a second grow the file by
+ *   16 KiB each. Without the background thread nothing compacts: see {@link #compactStep()}.</li>
+ *   <li>The file is opened through H2's {@code async:} file system: with the default one, a reader
+ *   thread interrupted during a page read closes the shared FileChannel and every later read and
+ *   commit fails until restart.</li>
+ * </ul>
+ */
+final class MvStoreEngine implements StoreEngine {
+    private static final Logger log = LoggerFactory.getLogger(MvStoreEngine.class);
+
+    /** Rewrite live pages out of chunks that are less than this percent live. */
+    private static final int CHUNK_FILL_TARGET = 80;
+    /** Move chunks down (and truncate the file) when less than this percent of the file is in use. */
+    private static final int FILE_FILL_TARGET = 80;
+    /** Live bytes rewritten per step, so a step holds the write lock for milliseconds only. */
+    private static final int REWRITE_BYTES = 1 << 20;
+    /** Bytes moved per step: chunks larger than this never move, and then the file cannot shrink. */
+    private static final int MOVE_BYTES = 16 << 20;
+
+    private final Path file;
+    private final MVStore store;
+    private final Map<String, KvMap> maps = new ConcurrentHashMap<>();
+
+    private MvStoreEngine(Path file, MVStore store) {
+        this.file = file;
+        this.store = store;
+    }
+
+    static MvStoreEngine open(Path file) {
+        MVStore store;
+        try {
+            store = new MVStore.Builder()
+                    .fileName("async:" + file.toAbsolutePath())
+                    .autoCommitDisabled()
+                    .autoCommitBufferSize(0)
+                    .open();
+        } catch (RuntimeException e) {
+            throw new StoreException("cannot open MVStore file " + file + ": " + e.getMessage(), e);
+        }
+        store.setRetentionTime(0);
+        store.setVersionsToKeep(0);
+        log.debug("opened MVStore {} at version {}", file, store.getCurrentVersion());
+        return new MvStoreEngine(file, store);
+    }
+
+    @Override
+    public KvMap openMap(String name) {
+        return maps.computeIfAbsent(name, n -> new MvStoreMap(store, store.openMap(n,
+                new MVMap.Builder<String, byte[]>()
+                        .keyType(StringDataType.INSTANCE)
+                        .valueType(ByteArrayDataType.INSTANCE))));
+    }
+
+    @Override
+    public void commit() {
+        // A closed store (MVStore closes itself after a write error) ignores commit() silently.
+        if (store.isClosed()) {
+            throw new StoreException("MVStore " + file + " is closed", store.getPanicException());
+        }
+        store.commit();
+    }
+
+    @Override
+    public void sync() {
+        store.sync();
+    }
+
+    @Override
+    public boolean compactStep() {
+        FileStore<?> files = store.getFileStore();
+        if (files.getChunksFillRate() < CHUNK_FILL_TARGET && store.compact(CHUNK_FILL_TARGET, REWRITE_BYTES)) {
+            // compact() only marks live pages dirty; this commit writes them and frees the old chunks
+            store.commit();
+            store.sync();
+            return true;
+        }
+        if (files instanceof RandomAccessStore && store.getFillRate() < FILE_FILL_TARGET) {
+            int before = store.getFillRate();
+            // moves chunks into holes, syncs and truncates the file's free tail
+            ((RandomAccessStore) files).compactMoveChunks(FILE_FILL_TARGET, MOVE_BYTES, store);
+            store.sync();
+            return store.getFillRate() > before;
+        }
+        return false;
+    }
+
+    @Override
+    public void close() {
+        store.close();
+        log.debug("closed MVStore {}", file);
+    }
+
+    @Override
+    public String toString() {
+        return "MVStore " + file;
+    }
+}

@@ -1,0 +1,76 @@
+package io.guildhall.runtime.store;
+
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.function.BiConsumer;
+
+import org.h2.mvstore.Cursor;
+import org.h2.mvstore.MVMap;
+import org.h2.mvstore.MVStore;
+
+/**
+ * One MVStore map. Reads register the version they use, so that a commit cannot free (and a later
+ * commit overwrite) a chunk a slow reader is still walking; the engine keeps no spare versions.
+ * Values are copied in and out: MVStore keeps the caller's array in its in-memory pages.
+ */
+final class MvStoreMap implements KvMap {
+    private final MVStore store;
+    private final MVMap<String, byte[]> map;
+
+    MvStoreMap(MVStore store, MVMap<String, byte[]> map) {
+        this.store = store;
+        this.map = map;
+    }
+
+    @Override
+    public byte[] get(String key) {
+        MVStore.TxCounter version = store.registerVersionUsage();
+        try {
+            byte[] value = map.get(key);
+            return value == null ? null : value.clone();
+        } finally {
+            store.deregisterVersionUsage(version);
+        }
+    }
+
+    @Override
+    public boolean containsKey(String key) {
+        MVStore.TxCounter version = store.registerVersionUsage();
+        try {
+            return map.containsKey(key);
+        } finally {
+            store.deregisterVersionUsage(version);
+        }
+    }
+
+    @Override
+    public void put(String key, byte[] value) {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(value, "value");
+        map.put(key, Arrays.copyOf(value, value.length));
+    }
+
+    @Override
+    public void remove(String key) {
+        map.remove(key);
+    }
+
+    @Override
+    public void forEach(BiConsumer<String, byte[]> action) {
+        MVStore.TxCounter version = store.registerVersionUsage();
+        try {
+            Cursor<String, byte[]> cursor = map.cursor(null);
+            while (cursor.hasNext()) {
+                String key = cursor.next();
+                action.accept(key, cursor.getValue().clone());
+            }
+        } finally {
+            store.deregisterVersionUsage(version);
+        }
+    }
+
+    @Override
+    public long size() {
+        return map.sizeAsLong();
+    }
+}

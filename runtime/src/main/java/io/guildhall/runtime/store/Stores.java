@@ -1,0 +1,45 @@
+package io.guildhall.runtime.store;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/** Opens the configured store engine in a data directory. */
+public final class Stores {
+    public static final String MVSTORE = "mvstore";
+    public static final String MAPDB = "mapdb";
+    /** Engine names {@link #open} accepts; the first is the default. */
+    public static final List<String> ENGINES = List.of(MVSTORE, MAPDB);
+
+    static final String MVSTORE_FILE = "guildhall.mv.db";
+    static final String MAPDB_FILE = "guildhall.mapdb";
+
+    private Stores() {
+    }
+
+    /**
+     * Opens (creating if needed) the store in {@code dataDir}.
+     *
+     * @param engine "mvstore" (the default, also for null or blank) or "mapdb"
+     * @throws IllegalArgumentException for an unknown engine name
+     * @throws StoreException if the directory cannot be created or the file will not open
+     */
+    public static GroupCommitStore open(String engine, Path dataDir) {
+        String name = engine == null || engine.isBlank() ? MVSTORE : engine.trim().toLowerCase(Locale.ROOT);
+        if (!ENGINES.contains(name)) {
+            throw new IllegalArgumentException("unknown store engine '" + engine + "'; valid engines: "
+                    + String.join(", ", ENGINES));
+        }
+        try {
+            Files.createDirectories(dataDir);
+        } catch (IOException e) {
+            throw new StoreException("cannot create data directory " + dataDir + ": " + e, e);
+        }
+        StoreEngine opened = name.equals(MAPDB)
+                ? MapDbEngine.open(dataDir.resolve(MAPDB_FILE))
+                : MvStoreEngine.open(dataDir.resolve(MVSTORE_FILE));
+        return GroupCommitStore.start(opened, GroupCommitStore.DEFAULT_HOUSEKEEPING_INTERVAL);
+    }
+}
