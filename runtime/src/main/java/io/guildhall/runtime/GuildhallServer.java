@@ -17,7 +17,10 @@ import io.undertow.UndertowOptions;
 import io.undertow.server.handlers.GracefulShutdownHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.xnio.OptionMap;
 import org.xnio.Options;
+import org.xnio.Xnio;
+import org.xnio.XnioWorker;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -36,6 +39,7 @@ public final class GuildhallServer implements AutoCloseable {
     private final Store store;
     private final Passwords passwords;
     private final GracefulShutdownHandler shutdown;
+    private final XnioWorker worker;
     private final Undertow undertow;
     private final ScheduledExecutorService janitor;
     private final int port;
@@ -61,9 +65,11 @@ public final class GuildhallServer implements AutoCloseable {
         AccountService accounts = new AccountService(store, passwords, revocations);
         Authenticator authenticator = new Authenticator(config.string(Setting.SOCKET_SERVER_KEY), tokens, revocations);
 
+        this.worker = createWorker(cores);
         this.shutdown = new GracefulShutdownHandler(ApiRoutes.build(plugins, accounts, tokens, revocations, authenticator,
-                config.bool(Setting.SESSION_SINGLE_SESSION), config.number(Setting.SOCKET_MAX_REQUEST_SIZE_BYTES)));
+                config.bool(Setting.SESSION_SINGLE_SESSION), config.number(Setting.SOCKET_MAX_REQUEST_SIZE_BYTES), worker));
         this.undertow = Undertow.builder()
+                .setWorker(worker)
                 .addHttpListener(config.integer(Setting.SOCKET_PORT), config.string(Setting.SOCKET_ADDRESS))
                 .setServerOption(UndertowOptions.MAX_HEADER_SIZE, 16 * 1024)
                 .setServerOption(UndertowOptions.IDLE_TIMEOUT, config.integer(Setting.SOCKET_IDLE_TIMEOUT_MS))
@@ -74,6 +80,7 @@ public final class GuildhallServer implements AutoCloseable {
         try {
             undertow.start();
         } catch (RuntimeException e) {
+            worker.shutdownNow();
             store.close();
             passwords.close();
             plugins.close();
@@ -94,6 +101,23 @@ public final class GuildhallServer implements AutoCloseable {
                     return 0;
                 }), 60, 60, TimeUnit.SECONDS);
         LOG.info("Guildhall game API listening on {}:{}", config.string(Setting.SOCKET_ADDRESS), port);
+    }
+
+    /**
+     * The IO threads and the request workers. Created here rather than by Undertow so that the
+     * same workers also run request work that continues after a store commit.
+     */
+    private static XnioWorker createWorker(int cores) {
+        try {
+            return Xnio.getInstance(Undertow.class.getClassLoader()).createWorker(OptionMap.builder()
+                    .set(Options.WORKER_IO_THREADS, Math.max(2, cores))
+                    .set(Options.WORKER_TASK_CORE_THREADS, Math.max(8, cores * 8))
+                    .set(Options.WORKER_TASK_MAX_THREADS, Math.max(8, cores * 8))
+                    .set(Options.TCP_NODELAY, true)
+                    .getMap());
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot start IO threads", e);
+        }
     }
 
     public static GuildhallServer start(Config config) {
@@ -170,6 +194,7 @@ public final class GuildhallServer implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         undertow.stop();
+        worker.shutdown();
         janitor.shutdownNow();
         store.close();
         passwords.close();

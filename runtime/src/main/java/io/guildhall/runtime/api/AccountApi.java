@@ -5,6 +5,7 @@ import io.guildhall.runtime.account.AccountService;
 import io.guildhall.runtime.account.AccountUpdate;
 import io.guildhall.runtime.account.Usernames;
 import io.guildhall.runtime.http.Call;
+import io.guildhall.runtime.http.Continue;
 import io.guildhall.runtime.http.Json;
 import io.guildhall.runtime.http.JsonBody;
 import io.guildhall.spi.ApiException;
@@ -20,14 +21,16 @@ import java.util.concurrent.CompletableFuture;
 final class AccountApi {
     private final AccountService accounts;
     private final AccountJson json;
+    private final Continue then;
 
-    AccountApi(AccountService accounts, AccountJson json) {
+    AccountApi(AccountService accounts, AccountJson json, Continue then) {
         this.accounts = accounts;
         this.json = json;
+        this.then = then;
     }
 
     CompletableFuture<?> get(Call call) {
-        return accounts.get(call.session().userId()).thenApply(user -> {
+        return then.apply(accounts.get(call.session().userId()), user -> {
             if (user == null) {
                 throw new ApiException(Code.NOT_FOUND, "Account not found.");
             }
@@ -80,7 +83,7 @@ final class AccountApi {
         for (String id : rawIds) {
             ids.add(parseId(id));
         }
-        return accounts.find(ids, usernames, facebookIds).thenApply(users -> {
+        return then.apply(accounts.find(ids, usernames, facebookIds), users -> {
             ArrayNode list = Json.MAPPER.createArrayNode();
             users.forEach(user -> list.add(json.user(user).node()));
             return Json.object().put("users", list).node();

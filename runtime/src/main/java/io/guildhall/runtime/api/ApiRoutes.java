@@ -4,6 +4,7 @@ import io.guildhall.runtime.account.AccountService;
 import io.guildhall.runtime.http.ApiHandler;
 import io.guildhall.runtime.http.Auth;
 import io.guildhall.runtime.http.Authenticator;
+import io.guildhall.runtime.http.Continue;
 import io.guildhall.runtime.http.Endpoint;
 import io.guildhall.runtime.http.HttpError;
 import io.guildhall.runtime.http.Responses;
@@ -15,6 +16,8 @@ import io.undertow.server.RoutingHandler;
 import io.undertow.util.HttpString;
 import io.undertow.util.Methods;
 
+import java.util.concurrent.Executor;
+
 /** The game API's route table (port 7350), with JSON answers for unknown paths and methods. */
 public final class ApiRoutes {
     private static final HttpString ALLOW_ORIGIN = new HttpString("Access-Control-Allow-Origin");
@@ -22,21 +25,24 @@ public final class ApiRoutes {
     private static final HttpString ALLOW_METHODS = new HttpString("Access-Control-Allow-Methods");
 
     private final Authenticator authenticator;
+    private final Executor workers;
     private final long maxBodyBytes;
 
-    private ApiRoutes(Authenticator authenticator, long maxBodyBytes) {
+    private ApiRoutes(Authenticator authenticator, Executor workers, long maxBodyBytes) {
         this.authenticator = authenticator;
+        this.workers = workers;
         this.maxBodyBytes = maxBodyBytes;
     }
 
     public static HttpHandler build(PluginHost plugins, AccountService accounts, TokenService tokens,
                                     Revocations revocations, Authenticator authenticator,
-                                    boolean singleSession, long maxBodyBytes) {
-        ApiRoutes routes = new ApiRoutes(authenticator, maxBodyBytes);
+                                    boolean singleSession, long maxBodyBytes, Executor workers) {
+        ApiRoutes routes = new ApiRoutes(authenticator, workers, maxBodyBytes);
+        Continue then = new Continue(workers);
         Sessions sessions = new Sessions(tokens, revocations, singleSession);
-        IdentityApi identity = new IdentityApi(plugins, accounts, sessions);
-        SessionApi session = new SessionApi(tokens, revocations, accounts);
-        AccountApi account = new AccountApi(accounts, new AccountJson(plugins));
+        IdentityApi identity = new IdentityApi(plugins, accounts, sessions, then);
+        SessionApi session = new SessionApi(tokens, revocations, accounts, then);
+        AccountApi account = new AccountApi(accounts, new AccountJson(plugins), then);
 
         RoutingHandler router = new RoutingHandler()
                 .get("/", exchange -> exchange.endExchange())
@@ -69,6 +75,6 @@ public final class ApiRoutes {
     }
 
     private HttpHandler handler(Auth auth, Endpoint endpoint) {
-        return new ApiHandler(auth, endpoint, authenticator, null, maxBodyBytes);
+        return new ApiHandler(auth, endpoint, authenticator, workers, maxBodyBytes);
     }
 }

@@ -3,6 +3,7 @@ package io.guildhall.runtime.api;
 import io.guildhall.runtime.account.AccountService;
 import io.guildhall.runtime.account.Usernames;
 import io.guildhall.runtime.http.Call;
+import io.guildhall.runtime.http.Continue;
 import io.guildhall.runtime.http.HttpError;
 import io.guildhall.runtime.http.JsonBody;
 import io.guildhall.runtime.plugin.PluginHost;
@@ -18,11 +19,13 @@ final class IdentityApi {
     private final PluginHost plugins;
     private final AccountService accounts;
     private final Sessions sessions;
+    private final Continue then;
 
-    IdentityApi(PluginHost plugins, AccountService accounts, Sessions sessions) {
+    IdentityApi(PluginHost plugins, AccountService accounts, Sessions sessions, Continue then) {
         this.plugins = plugins;
         this.accounts = accounts;
         this.sessions = sessions;
+        this.then = then;
     }
 
     CompletableFuture<?> authenticate(Call call) {
@@ -35,8 +38,8 @@ final class IdentityApi {
         boolean create = call.queryBool("create").orElse(true);
         JsonBody body = call.body();
         Map<String, String> vars = body.stringMap("vars");
-        return accounts.authenticate(provider, proof, create, username)
-                .thenCompose(signIn -> sessions.start(signIn.user(), vars)
+        return then.compose(accounts.authenticate(provider, proof, create, username),
+                signIn -> sessions.start(signIn.user(), vars)
                         .thenApply(pair -> Sessions.json(pair, signIn.created()).node()));
     }
 

@@ -2,6 +2,7 @@ package io.guildhall.runtime.api;
 
 import io.guildhall.runtime.account.AccountService;
 import io.guildhall.runtime.http.Call;
+import io.guildhall.runtime.http.Continue;
 import io.guildhall.runtime.session.Revocations;
 import io.guildhall.runtime.session.SessionToken;
 import io.guildhall.runtime.session.TokenService;
@@ -16,11 +17,13 @@ final class SessionApi {
     private final TokenService tokens;
     private final Revocations revocations;
     private final AccountService accounts;
+    private final Continue then;
 
-    SessionApi(TokenService tokens, Revocations revocations, AccountService accounts) {
+    SessionApi(TokenService tokens, Revocations revocations, AccountService accounts, Continue then) {
         this.tokens = tokens;
         this.revocations = revocations;
         this.accounts = accounts;
+        this.then = then;
     }
 
     CompletableFuture<?> refresh(Call call) {
@@ -35,7 +38,7 @@ final class SessionApi {
         // A non-empty vars map replaces the token's; an empty or absent one keeps them.
         Map<String, String> requested = call.body().stringMap("vars");
         Map<String, String> vars = requested.isEmpty() ? presented.vars() : requested;
-        return accounts.get(presented.userId()).thenApply(user -> {
+        return then.apply(accounts.get(presented.userId()), user -> {
             if (user == null) {
                 throw new ApiException(Code.NOT_FOUND, "User account not found.");
             }
