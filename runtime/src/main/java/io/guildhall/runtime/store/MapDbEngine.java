@@ -16,12 +16,11 @@ import org.slf4j.LoggerFactory;
  * {@code StoreWAL.compact()} is empty, so the file never shrinks.
  * <p>
  * MapDB needs {@code net.jpountz.xxhash} (shipped in the lz4-java jar) even without compression: it
- * hashes the write-ahead log and byte arrays with it. Without that jar on the classpath it cannot
- * start, and {@link #open} says so.
+ * hashes the write-ahead log and byte arrays with it. The build ships the maintained fork
+ * ({@code at.yawk.lz4:lz4-java}) instead of the CVE-laden jar MapDB declares.
  */
 final class MapDbEngine implements StoreEngine {
     private static final Logger log = LoggerFactory.getLogger(MapDbEngine.class);
-    private static final String XXHASH_CLASS = "net.jpountz.xxhash.XXHashFactory";
 
     private final Path file;
     private final DB db;
@@ -33,20 +32,7 @@ final class MapDbEngine implements StoreEngine {
     }
 
     /** Whether MapDB's hashing dependency is on the classpath. */
-    static boolean isAvailable() {
-        try {
-            Class.forName(XXHASH_CLASS, false, MapDbEngine.class.getClassLoader());
-            return true;
-        } catch (ClassNotFoundException | LinkageError e) {
-            return false;
-        }
-    }
-
     static MapDbEngine open(Path file) {
-        if (!isAvailable()) {
-            throw new StoreException("the mapdb store engine needs " + XXHASH_CLASS
-                    + " (the lz4-java jar) on the classpath, and it is not there; use the mvstore engine");
-        }
         DB db;
         try {
             // the default RandomAccessFile volume: FileChannel would close for good when a thread is interrupted

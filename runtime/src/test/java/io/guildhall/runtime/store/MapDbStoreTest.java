@@ -6,24 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/**
- * The store contract on MapDB. MapDB cannot start without net.jpountz.xxhash (the lz4-java jar),
- * which the build excludes: these tests are skipped, saying so, until that jar is on the classpath.
- */
+/** The store contract on MapDB. */
 class MapDbStoreTest extends StoreContractTest {
     @Override
     String engine() {
         return Stores.MAPDB;
-    }
-
-    @BeforeEach
-    void needsXxHash() {
-        Assumptions.assumeTrue(MapDbEngine.isAvailable(),
-                "MapDB needs net.jpountz.xxhash (lz4-java) on the classpath; the build excludes it");
     }
 
     @Test
