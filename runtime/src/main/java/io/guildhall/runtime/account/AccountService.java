@@ -8,6 +8,7 @@ import io.guildhall.spi.IdentityProvider;
 import io.guildhall.spi.IdentitySlot;
 import io.guildhall.spi.Profile;
 import io.guildhall.spi.Proof;
+import io.guildhall.runtime.util.UuidV7;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -97,7 +98,7 @@ public final class AccountService {
         String username = chooseUsername(requestedUsername);
         long now = nowSec();
         UserRecord user = new UserRecord();
-        user.id = UUID.randomUUID().toString();
+        user.id = UuidV7.mint(System.currentTimeMillis());
         user.username = username;
         user.createTime = now;
         user.updateTime = now;

@@ -6,6 +6,7 @@ import io.guildhall.runtime.http.Auth;
 import io.guildhall.runtime.http.Authenticator;
 import io.guildhall.runtime.http.Continue;
 import io.guildhall.runtime.http.Endpoint;
+import io.guildhall.runtime.http.Execution;
 import io.guildhall.runtime.http.HttpError;
 import io.guildhall.runtime.http.Responses;
 import io.guildhall.runtime.plugin.PluginHost;
@@ -48,15 +49,15 @@ public final class ApiRoutes {
                 .get("/", exchange -> exchange.endExchange())
                 // Answered on the IO thread: nothing to read, nothing to wait for.
                 .get("/healthcheck", Responses::emptyObject)
-                .post("/v2/account/authenticate/{provider}", routes.handler(Auth.SERVER_KEY, identity::authenticate))
-                .post("/v2/account/link/{provider}", routes.handler(Auth.SESSION, identity::link))
-                .post("/v2/account/unlink/{provider}", routes.handler(Auth.SESSION, identity::unlink))
-                .post("/v2/account/session/refresh", routes.handler(Auth.SERVER_KEY, session::refresh))
-                .post("/v2/session/logout", routes.handler(Auth.SESSION, session::logout))
-                .get("/v2/account", routes.handler(Auth.SESSION, account::get))
-                .put("/v2/account", routes.handler(Auth.SESSION, account::update))
-                .delete("/v2/account", routes.handler(Auth.SESSION, account::delete))
-                .get("/v2/user", routes.handler(Auth.SESSION, account::users))
+                .post("/v2/account/authenticate/{provider}", routes.handler(Auth.SERVER_KEY, Execution.WORKER, identity::authenticate))
+                .post("/v2/account/link/{provider}", routes.handler(Auth.SESSION, Execution.WORKER, identity::link))
+                .post("/v2/account/unlink/{provider}", routes.handler(Auth.SESSION, Execution.WORKER, identity::unlink))
+                .post("/v2/account/session/refresh", routes.handler(Auth.SERVER_KEY, Execution.IO_THREAD, session::refresh))
+                .post("/v2/session/logout", routes.handler(Auth.SESSION, Execution.WORKER, session::logout))
+                .get("/v2/account", routes.handler(Auth.SESSION, Execution.IO_THREAD, account::get))
+                .put("/v2/account", routes.handler(Auth.SESSION, Execution.WORKER, account::update))
+                .delete("/v2/account", routes.handler(Auth.SESSION, Execution.WORKER, account::delete))
+                .get("/v2/user", routes.handler(Auth.SESSION, Execution.IO_THREAD, account::users))
                 .setFallbackHandler(exchange -> Responses.error(exchange, HttpError.notFound()))
                 .setInvalidMethodHandler(exchange -> Responses.error(exchange, HttpError.methodNotAllowed()));
 
@@ -74,7 +75,7 @@ public final class ApiRoutes {
         };
     }
 
-    private HttpHandler handler(Auth auth, Endpoint endpoint) {
-        return new ApiHandler(auth, endpoint, authenticator, workers, maxBodyBytes);
+    private HttpHandler handler(Auth auth, Execution execution, Endpoint endpoint) {
+        return new ApiHandler(auth, execution, endpoint, authenticator, workers, maxBodyBytes);
     }
 }

@@ -3,8 +3,8 @@ package io.guildhall.runtime.api;
 import io.guildhall.runtime.account.UserRecord;
 import io.guildhall.runtime.http.Json;
 import io.guildhall.runtime.session.Revocations;
-import io.guildhall.runtime.session.TokenIds;
 import io.guildhall.runtime.session.TokenService;
+import io.guildhall.runtime.util.UuidV7;
 
 import java.util.Map;
 import java.util.UUID;
@@ -27,7 +27,7 @@ final class Sessions {
         long nowMillis = System.currentTimeMillis();
         long mintedAt = revocations.mintTime(userId, nowMillis);
         long nowSec = nowMillis / 1000;
-        TokenService.Pair pair = tokens.issue(TokenIds.mint(mintedAt), userId, user.username, vars, nowSec, nowSec);
+        TokenService.Pair pair = tokens.issue(UuidV7.mint(mintedAt), userId, user.username, vars, nowSec, nowSec);
         if (!singleSession) {
             return CompletableFuture.completedFuture(pair);
         }

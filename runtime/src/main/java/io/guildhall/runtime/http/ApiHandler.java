@@ -17,13 +17,16 @@ public final class ApiHandler implements HttpHandler {
     private static final byte[] NO_BODY = new byte[0];
 
     private final Auth auth;
+    private final Execution execution;
     private final Endpoint endpoint;
     private final Authenticator authenticator;
     private final Executor workers;
     private final long maxBodyBytes;
 
-    public ApiHandler(Auth auth, Endpoint endpoint, Authenticator authenticator, Executor workers, long maxBodyBytes) {
+    public ApiHandler(Auth auth, Execution execution, Endpoint endpoint, Authenticator authenticator, Executor workers,
+                      long maxBodyBytes) {
         this.auth = auth;
+        this.execution = execution;
         this.endpoint = endpoint;
         this.authenticator = authenticator;
         this.workers = workers;
@@ -39,7 +42,7 @@ public final class ApiHandler implements HttpHandler {
         }
         boolean hasBody = declared > 0 || exchange.getRequestHeaders().contains(Headers.TRANSFER_ENCODING);
         if (!hasBody) {
-            exchange.dispatch(workers, () -> run(exchange, NO_BODY));
+            start(exchange, NO_BODY);
             return;
         }
         readBody(exchange, declared);
@@ -59,9 +62,17 @@ public final class ApiHandler implements HttpHandler {
             }
             body.write(chunk, 0, chunk.length);
             if (last) {
-                ex.dispatch(workers, () -> run(ex, body.toByteArray()));
+                start(ex, body.toByteArray());
             }
         }, (ex, failure) -> Responses.error(ex, HttpError.invalidBody()));
+    }
+
+    private void start(HttpServerExchange exchange, byte[] body) {
+        if (execution == Execution.IO_THREAD) {
+            run(exchange, body);
+        } else {
+            exchange.dispatch(workers, () -> run(exchange, body));
+        }
     }
 
     private void run(HttpServerExchange exchange, byte[] body) {

@@ -2,6 +2,7 @@ package io.guildhall.runtime.session;
 
 import io.guildhall.runtime.store.KvMap;
 import io.guildhall.runtime.store.Store;
+import io.guildhall.runtime.util.UuidV7;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,7 +72,7 @@ public final class Revocations {
         if (mark == null) {
             return false;
         }
-        long minted = TokenIds.mintedAt(token.tokenId());
+        long minted = UuidV7.mintedAt(token.tokenId());
         if (minted < 0) {
             minted = token.issuedAt() * 1000;
         }

@@ -1,5 +1,8 @@
 package io.guildhall.runtime.session;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
 import org.jose4j.jws.AlgorithmIdentifiers;
 import org.jose4j.jws.JsonWebSignature;
 import org.jose4j.jwa.AlgorithmConstraints;
@@ -13,6 +16,7 @@ import org.jose4j.keys.HmacKey;
 import org.jose4j.lang.JoseException;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -72,8 +76,17 @@ public final class TokenService {
     }
 
     private static final class Signer {
+        // A client sends the same token for its whole life; verifying it once is enough. Bounded,
+        // keyed by the exact token string, and each entry leaves the cache when its token expires.
+        private static final int VERIFIED_CACHE_SIZE = 50_000;
+
         private final HmacKey key;
         private final JwtConsumer consumer;
+        private final Cache<String, SessionToken> verified = Caffeine.newBuilder()
+                .maximumSize(VERIFIED_CACHE_SIZE)
+                .expireAfter(Expiry.creating((String jwt, SessionToken claims) ->
+                        Duration.ofSeconds(Math.max(0, claims.expiresAt() - System.currentTimeMillis() / 1000))))
+                .build();
 
         Signer(String secret) {
             byte[] bytes = secret.getBytes(StandardCharsets.UTF_8);
@@ -117,6 +130,18 @@ public final class TokenService {
             if (jwt == null || jwt.isEmpty()) {
                 return null;
             }
+            SessionToken cached = verified.getIfPresent(jwt);
+            if (cached != null) {
+                return System.currentTimeMillis() / 1000 < cached.expiresAt() ? cached : null;
+            }
+            SessionToken claims = verifySignatureAndClaims(jwt);
+            if (claims != null) {
+                verified.put(jwt, claims);
+            }
+            return claims;
+        }
+
+        private SessionToken verifySignatureAndClaims(String jwt) {
             try {
                 JwtClaims claims = consumer.processToClaims(jwt);
                 UUID userId = UUID.fromString(claims.getStringClaimValue("uid"));

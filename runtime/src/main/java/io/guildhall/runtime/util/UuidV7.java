@@ -1,17 +1,22 @@
-package io.guildhall.runtime.session;
+package io.guildhall.runtime.util;
 
 import java.security.SecureRandom;
 import java.util.UUID;
 
 /**
- * Token ids are UUIDv7: random, and carrying the millisecond they were minted. Revocation compares
- * that millisecond with a user's "invalid before" time, which the whole-second {@code iat} claim is
- * too coarse for (a logout and a new sign-in often fall in the same second).
+ * UUIDv7 (RFC 9562): random, and carrying the millisecond they were minted.
+ * <ul>
+ *   <li>Token ids: revocation compares that millisecond with a user's "invalid before" time, which
+ *   the whole-second {@code iat} claim is too coarse for (a logout and a new sign-in often fall in
+ *   the same second).</li>
+ *   <li>User ids: new users sort last, so the store appends to one B-tree leaf instead of rewriting
+ *   a random leaf per sign-up.</li>
+ * </ul>
  */
-public final class TokenIds {
+public final class UuidV7 {
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private TokenIds() {
+    private UuidV7() {
     }
 
     public static String mint(long epochMillis) {
@@ -25,7 +30,7 @@ public final class TokenIds {
         return new UUID(high, low).toString();
     }
 
-    /** The millisecond a token id was minted, or -1 when it is not one of ours. */
+    /** The millisecond an id was minted, or -1 when it is no UUIDv7. */
     public static long mintedAt(String tokenId) {
         try {
             UUID uuid = UUID.fromString(tokenId);
