@@ -3,8 +3,9 @@ package io.guildhall.runtime.session;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.guildhall.runtime.http.Json;
 import org.jose4j.jws.AlgorithmIdentifiers;
-import org.jose4j.jws.JsonWebSignature;
 import org.jose4j.jwa.AlgorithmConstraints;
 import org.jose4j.jwt.JwtClaims;
 import org.jose4j.jwt.MalformedClaimException;
@@ -13,10 +14,13 @@ import org.jose4j.jwt.consumer.InvalidJwtException;
 import org.jose4j.jwt.consumer.JwtConsumer;
 import org.jose4j.jwt.consumer.JwtConsumerBuilder;
 import org.jose4j.keys.HmacKey;
-import org.jose4j.lang.JoseException;
 
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -80,7 +84,12 @@ public final class TokenService {
         // keyed by the exact token string, and each entry leaves the cache when its token expires.
         private static final int VERIFIED_CACHE_SIZE = 50_000;
 
+        private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
+        private static final String HEADER = BASE64URL.encodeToString(
+                "{\"alg\":\"HS256\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.US_ASCII));
+
         private final HmacKey key;
+        private final ThreadLocal<Mac> macs;
         private final JwtConsumer consumer;
         private final Cache<String, SessionToken> verified = Caffeine.newBuilder()
                 .maximumSize(VERIFIED_CACHE_SIZE)
@@ -95,6 +104,15 @@ public final class TokenService {
                         + MIN_KEY_BYTES + " bytes (256 bits)");
             }
             this.key = new HmacKey(bytes);
+            this.macs = ThreadLocal.withInitial(() -> {
+                try {
+                    Mac mac = Mac.getInstance("HmacSHA256");
+                    mac.init(new SecretKeySpec(bytes, "HmacSHA256"));
+                    return mac;
+                } catch (GeneralSecurityException e) {
+                    throw new IllegalStateException("HmacSHA256 is not available", e);
+                }
+            });
             this.consumer = new JwtConsumerBuilder()
                     .setRequireExpirationTime()
                     .setAllowedClockSkewInSeconds(0)
@@ -104,26 +122,25 @@ public final class TokenService {
                     .build();
         }
 
+        /**
+         * The compact JWS serialization (RFC 7515) of the claims, signed HS256. Written with the
+         * JDK's Mac and Base64 rather than jose4j, which took 12 us a token here (its own JSON
+         * writer, base64 and a new Mac per call); jose4j still verifies every token we accept.
+         */
         String sign(SessionToken claims, long expiresAt) {
-            JwtClaims jwt = new JwtClaims();
-            jwt.setClaim("tid", claims.tokenId());
-            jwt.setClaim("uid", claims.userId().toString());
-            jwt.setClaim("usn", claims.username());
+            ObjectNode payload = Json.MAPPER.createObjectNode();
+            payload.put("tid", claims.tokenId());
+            payload.put("uid", claims.userId().toString());
+            payload.put("usn", claims.username());
             if (!claims.vars().isEmpty()) {
-                jwt.setClaim("vrs", claims.vars());
+                ObjectNode vars = payload.putObject("vrs");
+                claims.vars().forEach(vars::put);
             }
-            jwt.setExpirationTime(NumericDate.fromSeconds(expiresAt));
-            jwt.setIssuedAt(NumericDate.fromSeconds(claims.issuedAt()));
-            JsonWebSignature jws = new JsonWebSignature();
-            jws.setPayload(jwt.toJson());
-            jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.HMAC_SHA256);
-            jws.setHeader("typ", "JWT");
-            jws.setKey(key);
-            try {
-                return jws.getCompactSerialization();
-            } catch (JoseException e) {
-                throw new IllegalStateException("cannot sign token", e);
-            }
+            payload.put("exp", expiresAt);
+            payload.put("iat", claims.issuedAt());
+            String signingInput = HEADER + "." + BASE64URL.encodeToString(Json.bytes(payload));
+            byte[] signature = macs.get().doFinal(signingInput.getBytes(StandardCharsets.US_ASCII));
+            return signingInput + "." + BASE64URL.encodeToString(signature);
         }
 
         SessionToken verify(String jwt) {
