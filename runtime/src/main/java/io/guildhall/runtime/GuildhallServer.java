@@ -7,11 +7,14 @@ import io.guildhall.runtime.config.Config;
 import io.guildhall.runtime.config.ConfigException;
 import io.guildhall.runtime.config.Setting;
 import io.guildhall.runtime.http.Authenticator;
+import io.guildhall.runtime.http.Responses;
 import io.guildhall.runtime.plugin.PluginHost;
 import io.guildhall.runtime.session.Revocations;
 import io.guildhall.runtime.session.TokenService;
 import io.guildhall.runtime.store.Store;
 import io.guildhall.runtime.store.Stores;
+import io.guildhall.spi.ApiException;
+import io.guildhall.spi.Code;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
 import io.undertow.server.handlers.GracefulShutdownHandler;
@@ -43,6 +46,7 @@ public final class GuildhallServer implements AutoCloseable {
     private final Undertow undertow;
     private final ScheduledExecutorService janitor;
     private final int port;
+    private volatile boolean stopping;
     private boolean closed;
 
     private GuildhallServer(Config config) {
@@ -75,7 +79,13 @@ public final class GuildhallServer implements AutoCloseable {
                 .setServerOption(UndertowOptions.IDLE_TIMEOUT, config.integer(Setting.SOCKET_IDLE_TIMEOUT_MS))
                 .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, config.integer(Setting.SOCKET_IDLE_TIMEOUT_MS))
                 .setSocketOption(Options.REUSE_ADDRESSES, true)
-                .setHandler(shutdown)
+                .setHandler(exchange -> {
+                    if (stopping) {
+                        Responses.error(exchange, new ApiException(Code.UNAVAILABLE, "Server is shutting down."));
+                    } else {
+                        shutdown.handleRequest(exchange);
+                    }
+                })
                 .build();
         try {
             undertow.start();
@@ -184,6 +194,7 @@ public final class GuildhallServer implements AutoCloseable {
             return;
         }
         closed = true;
+        stopping = true;
         long graceMillis = config.number(Setting.SHUTDOWN_GRACE_SEC) * 1000;
         shutdown.shutdown();
         try {

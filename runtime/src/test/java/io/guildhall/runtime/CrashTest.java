@@ -37,11 +37,12 @@ class CrashTest {
         final Process process;
         final int port;
 
-        ChildServer(Path dataDir) throws Exception {
-            List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        ChildServer(Path dataDir, String... flags) throws Exception {
+            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-cp", System.getProperty("java.class.path"), Main.class.getName(),
                     "--socket.address=127.0.0.1", "--socket.port=0", "--data.dir=" + dataDir,
-                    "--plugins.dir=" + dataDir.resolve("no-plugins"), "--account.bcrypt_cost=4");
+                    "--plugins.dir=" + dataDir.resolve("no-plugins"), "--account.bcrypt_cost=4"));
+            command.addAll(List.of(flags));
             process = new ProcessBuilder(command).redirectErrorStream(true).start();
             CompletableFuture<Integer> port = new CompletableFuture<>();
             StringBuilder log = new StringBuilder();
@@ -64,6 +65,13 @@ class CrashTest {
             drain.setDaemon(true);
             drain.start();
             this.port = port.get(60, TimeUnit.SECONDS);
+        }
+
+        /** SIGTERM, as an orchestrator stops a server; returns the exit code. */
+        int terminate() throws InterruptedException {
+            process.destroy();
+            assertTrue(process.waitFor(30, TimeUnit.SECONDS), "the server did not stop on SIGTERM");
+            return process.exitValue();
         }
 
         void kill() throws InterruptedException {
@@ -120,6 +128,32 @@ class CrashTest {
             assertEquals(List.of(), lost, "acknowledged accounts lost after SIGKILL (of " + acknowledged.size() + ")");
             for (String token : revoked) {
                 assertEquals(401, api.get("/v2/account", ApiClient.bearer(token)).status(), "a revoked token came back");
+            }
+        }
+    }
+
+    @Test
+    void sigtermDrainsRequestsInFlightAndClosesTheStoreCleanly(@TempDir Path dataDir) throws Exception {
+        // bcrypt at cost 12 keeps a few email sign-ups in flight for a second or more.
+        ChildServer child = new ChildServer(dataDir, "--account.bcrypt_cost=12");
+        ApiClient api = ApiClient.at("http://127.0.0.1:" + child.port);
+        List<CompletableFuture<Integer>> inFlight = new ArrayList<>();
+        List<String> emails = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            String email = "drain-" + i + "-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+            emails.add(email);
+            inFlight.add(CompletableFuture.supplyAsync(() -> api.authenticate("email", null,
+                    ApiClient.json(Map.of("email", email, "password", "drain-password"))).status()));
+        }
+        Thread.sleep(300);
+        child.terminate();
+        for (CompletableFuture<Integer> status : inFlight) {
+            assertEquals(200, status.get(30, TimeUnit.SECONDS), "a request in flight at SIGTERM was not answered");
+        }
+        try (TestServer restarted = TestServer.start(dataDir)) {
+            for (String email : emails) {
+                assertEquals(200, restarted.client().authenticate("email", "create=false",
+                        ApiClient.json(Map.of("email", email, "password", "drain-password"))).status());
             }
         }
     }
