@@ -181,6 +181,26 @@ class AuthenticateTest extends ApiTestBase {
     }
 
     @Test
+    void concurrentSignUpsWithOneNewIdentifierShareOneAccount() throws Exception {
+        String device = unique("race-");
+        java.util.List<java.util.concurrent.CompletableFuture<ApiClient.Reply>> replies = new java.util.ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            replies.add(java.util.concurrent.CompletableFuture.supplyAsync(
+                    () -> api.authenticate("device", null, ApiClient.json(Map.of("id", device)))));
+        }
+        java.util.Set<String> users = new java.util.HashSet<>();
+        int created = 0;
+        for (var future : replies) {
+            ApiClient.Reply reply = future.get();
+            assertEquals(200, reply.status(), reply.toString());
+            users.add(payload(reply.field("token")).get("uid").asText());
+            created += reply.json().path("created").asBoolean() ? 1 : 0;
+        }
+        assertEquals(1, users.size(), "every sign-up got the same account");
+        assertEquals(1, created, "exactly one of them created it");
+    }
+
+    @Test
     void unknownProviderIsNotFound() {
         assertError(api.authenticate("nosuchprovider", null, "{}"), 404, 5, "Not Found");
     }
