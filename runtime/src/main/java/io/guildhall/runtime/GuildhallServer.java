@@ -66,10 +66,10 @@ public final class GuildhallServer implements AutoCloseable {
         // bcrypt gets at most all cores but one, so sign-ins with a password never starve other requests.
         int cores = Runtime.getRuntime().availableProcessors();
         this.passwords = new Passwords(config.integer(Setting.ACCOUNT_BCRYPT_COST), Math.max(1, cores - 1), 256);
-        AccountService accounts = new AccountService(store, passwords, revocations);
+        this.worker = createWorker(cores);
+        AccountService accounts = new AccountService(store, passwords, revocations, worker);
         Authenticator authenticator = new Authenticator(config.string(Setting.SOCKET_SERVER_KEY), tokens, revocations);
 
-        this.worker = createWorker(cores);
         this.shutdown = new GracefulShutdownHandler(ApiRoutes.build(plugins, accounts, tokens, revocations, authenticator,
                 config.bool(Setting.SESSION_SINGLE_SESSION), config.number(Setting.SOCKET_MAX_REQUEST_SIZE_BYTES), worker));
         this.undertow = Undertow.builder()

@@ -21,6 +21,15 @@ public interface IdentityProvider {
         return id();
     }
 
+    /**
+     * Whether {@link #prove} or {@link #unlinkSubject} may block (call a remote service, read a
+     * file). Only a provider that never blocks may say false: the runtime then calls it on an IO
+     * thread, saving two thread hand-offs per sign-in.
+     */
+    default boolean mayBlock() {
+        return true;
+    }
+
     /** Called once before the server accepts requests; throw to refuse start-up. */
     default void init(ProviderContext context) throws Exception {
     }

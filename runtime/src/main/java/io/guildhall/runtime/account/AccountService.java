@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 
 /**
  * Account rules shared by every identity provider: sign-in and sign-up, link, unlink, update,
@@ -30,9 +31,12 @@ public final class AccountService {
     private final AccountStore accounts;
     private final Passwords passwords;
     private final Revocations revocations;
+    private final Executor writers;
 
-    public AccountService(Store store, Passwords passwords, Revocations revocations) {
+    /** {@code writers} runs account creation, which takes the store's write lock. */
+    public AccountService(Store store, Passwords passwords, Revocations revocations, Executor writers) {
         this.store = store;
+        this.writers = writers;
         this.accounts = new AccountStore(store);
         this.passwords = passwords;
         this.revocations = revocations;
@@ -55,7 +59,8 @@ public final class AccountService {
         }
         CompletableFuture<String> hash = proof.password() == null
                 ? CompletableFuture.completedFuture(null) : passwords.hash(proof.password());
-        return hash.thenCompose(passwordHash -> store.write(() -> createLocked(provider, proof, username, passwordHash)))
+        // The write lock may wait for a commit in progress: never take it on an IO thread.
+        return hash.thenComposeAsync(passwordHash -> store.write(() -> createLocked(provider, proof, username, passwordHash)), writers)
                 .thenCompose(created -> created != null
                         ? CompletableFuture.completedFuture(new SignIn(created, true))
                         // Another request created this identity first: sign in to that account instead.

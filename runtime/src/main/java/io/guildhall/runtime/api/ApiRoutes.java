@@ -40,7 +40,7 @@ public final class ApiRoutes {
                                     boolean singleSession, long maxBodyBytes, Executor workers) {
         ApiRoutes routes = new ApiRoutes(authenticator, workers, maxBodyBytes);
         Continue then = new Continue(workers);
-        Sessions sessions = new Sessions(tokens, revocations, singleSession);
+        Sessions sessions = new Sessions(tokens, revocations, singleSession, then);
         IdentityApi identity = new IdentityApi(plugins, accounts, sessions, then);
         SessionApi session = new SessionApi(tokens, revocations, accounts, then);
         AccountApi account = new AccountApi(accounts, new AccountJson(plugins), then);
@@ -49,7 +49,7 @@ public final class ApiRoutes {
                 .get("/", exchange -> exchange.endExchange())
                 // Answered on the IO thread: nothing to read, nothing to wait for.
                 .get("/healthcheck", Responses::emptyObject)
-                .post("/v2/account/authenticate/{provider}", routes.handler(Auth.SERVER_KEY, Execution.WORKER, identity::authenticate))
+                .post("/v2/account/authenticate/{provider}", routes.handler(Auth.SERVER_KEY, Execution.IO_THREAD, identity::authenticate))
                 .post("/v2/account/link/{provider}", routes.handler(Auth.SESSION, Execution.WORKER, identity::link))
                 .post("/v2/account/unlink/{provider}", routes.handler(Auth.SESSION, Execution.WORKER, identity::unlink))
                 .post("/v2/account/session/refresh", routes.handler(Auth.SERVER_KEY, Execution.IO_THREAD, session::refresh))

@@ -28,8 +28,13 @@ final class IdentityApi {
         this.then = then;
     }
 
+    /** Runs on the IO thread; moves to the workers when the provider may block. */
     CompletableFuture<?> authenticate(Call call) {
         IdentityProvider provider = provider(call);
+        return provider.mayBlock() ? then.onWorkers(() -> authenticate(call, provider)) : authenticate(call, provider);
+    }
+
+    private CompletableFuture<?> authenticate(Call call, IdentityProvider provider) {
         Proof proof = provider.prove(new CallProviderRequest(Operation.AUTHENTICATE, call));
         String username = call.query("username").orElse("");
         if (!username.isEmpty()) {

@@ -1,6 +1,7 @@
 package io.guildhall.runtime.api;
 
 import io.guildhall.runtime.account.UserRecord;
+import io.guildhall.runtime.http.Continue;
 import io.guildhall.runtime.http.Json;
 import io.guildhall.runtime.session.Revocations;
 import io.guildhall.runtime.session.TokenService;
@@ -15,11 +16,13 @@ final class Sessions {
     private final TokenService tokens;
     private final Revocations revocations;
     private final boolean singleSession;
+    private final Continue then;
 
-    Sessions(TokenService tokens, Revocations revocations, boolean singleSession) {
+    Sessions(TokenService tokens, Revocations revocations, boolean singleSession, Continue then) {
         this.tokens = tokens;
         this.revocations = revocations;
         this.singleSession = singleSession;
+        this.then = then;
     }
 
     CompletableFuture<TokenService.Pair> start(UserRecord user, Map<String, String> vars) {
@@ -31,8 +34,9 @@ final class Sessions {
         if (!singleSession) {
             return CompletableFuture.completedFuture(pair);
         }
-        // Every token minted before this one becomes invalid; this one stays valid.
-        return revocations.revokeAllBefore(userId, mintedAt).thenApply(v -> pair);
+        // Every token minted before this one becomes invalid; this one stays valid. The write takes
+        // the store's lock, so it runs on the workers even when sign-in started on an IO thread.
+        return then.onWorkers(() -> revocations.revokeAllBefore(userId, mintedAt)).thenApply(v -> pair);
     }
 
     static Json.Out json(TokenService.Pair pair, boolean created) {

@@ -2,6 +2,7 @@ package io.guildhall.runtime.http;
 
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
+import io.undertow.util.SameThreadExecutor;
 import io.undertow.util.Headers;
 
 import java.io.ByteArrayOutputStream;
@@ -88,8 +89,10 @@ public final class ApiHandler implements HttpHandler {
         if (result.isDone()) {
             reply(exchange, result);
         } else {
-            // Completed on the store's committer thread: hand the write back to the connection's IO thread.
-            result.whenComplete((value, failure) -> exchange.getIoThread().execute(() -> reply(exchange, result)));
+            // Marks the exchange dispatched, or Undertow would end it with an empty 200 when the IO
+            // thread's handler returns; the reply is written on the connection's IO thread.
+            exchange.dispatch(SameThreadExecutor.INSTANCE, () -> result.whenComplete(
+                    (value, failure) -> exchange.getIoThread().execute(() -> reply(exchange, result))));
         }
     }
 

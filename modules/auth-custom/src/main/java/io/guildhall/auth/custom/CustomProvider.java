@@ -21,6 +21,11 @@ public final class CustomProvider implements IdentityProvider {
     }
 
     @Override
+    public boolean mayBlock() {
+        return false;
+    }
+
+    @Override
     public Proof prove(ProviderRequest request) {
         String id = request.body().string("id");
         boolean link = request.operation() == Operation.LINK;

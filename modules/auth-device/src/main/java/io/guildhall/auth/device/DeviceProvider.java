@@ -20,6 +20,11 @@ public final class DeviceProvider implements IdentityProvider {
     }
 
     @Override
+    public boolean mayBlock() {
+        return false;
+    }
+
+    @Override
     public Proof prove(ProviderRequest request) {
         String id = request.body().string("id");
         if (id.isEmpty()) {

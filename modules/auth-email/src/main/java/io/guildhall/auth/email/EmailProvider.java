@@ -32,6 +32,11 @@ public final class EmailProvider implements IdentityProvider {
     }
 
     @Override
+    public boolean mayBlock() {
+        return false;
+    }
+
+    @Override
     public Proof prove(ProviderRequest request) {
         return request.operation() == Operation.LINK ? proveForLink(request.body()) : proveForSignIn(request);
     }
