@@ -21,6 +21,10 @@ import org.slf4j.LoggerFactory;
  * whole mutations), syncs it (without the lock, so writers go on), and acknowledges all the writes
  * that commit covered. Many writes, one sync.
  * <p>
+ * Space reclamation runs in short steps under the lock: while idle, each step commits and syncs by
+ * itself; under sustained writes, paced steps mark data for moving right before a regular commit,
+ * which then writes and syncs it with the writes (otherwise the file would grow without bound).
+ * <p>
  * Futures are completed on the committer thread: callbacks attached to them should do little work.
  * A failed commit fails the writes it held and is retried with back-off (the data is still in memory).
  * A failed sync is fatal: after an fsync error the OS may already have dropped the dirty pages, so a
@@ -33,6 +37,11 @@ public final class GroupCommitStore implements Store {
     private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
 
     static final Duration DEFAULT_HOUSEKEEPING_INTERVAL = Duration.ofSeconds(1);
+    /**
+     * Most of the committer's time that compaction may take while writes keep coming, counting the
+     * commit's extra work (see {@link LoadCompactionPacer}): the steps themselves take half of that.
+     */
+    static final int DEFAULT_LOAD_COMPACTION_PERCENT = 30;
     /** Longest the committer holds the write lock for compaction in one go. */
     private static final long HOUSEKEEPING_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
     private static final long HOUSEKEEPING_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
@@ -43,6 +52,7 @@ public final class GroupCommitStore implements Store {
 
     private final StoreEngine engine;
     private final long housekeepingIntervalNanos;
+    private final LoadCompactionPacer loadCompaction;
     private final ReentrantLock writeLock = new ReentrantLock();
     /** Signalled when there is something to commit, or the store closes. */
     private final Condition workArrived = writeLock.newCondition();
@@ -73,17 +83,24 @@ public final class GroupCommitStore implements Store {
     private int compactionStepsLeft;
     private long nextHousekeeping;
 
-    private GroupCommitStore(StoreEngine engine, Duration housekeepingInterval) {
+    private GroupCommitStore(StoreEngine engine, Duration housekeepingInterval, int loadCompactionPercent) {
         this.engine = engine;
         this.housekeepingIntervalNanos = housekeepingInterval.toNanos();
         this.nextHousekeeping = System.nanoTime() + housekeepingIntervalNanos;
+        this.loadCompaction = new LoadCompactionPacer(loadCompactionPercent, System.nanoTime());
         this.committer = new Thread(this::commitLoop, "store-committer");
         committer.setDaemon(true);
     }
 
     /** Starts the committer over an open engine; the store owns the engine from here on. */
     static GroupCommitStore start(StoreEngine engine, Duration housekeepingInterval) {
-        GroupCommitStore store = new GroupCommitStore(Objects.requireNonNull(engine), housekeepingInterval);
+        return start(engine, housekeepingInterval, DEFAULT_LOAD_COMPACTION_PERCENT);
+    }
+
+    /** @param loadCompactionPercent see {@link #DEFAULT_LOAD_COMPACTION_PERCENT}; 0 compacts only when idle */
+    static GroupCommitStore start(StoreEngine engine, Duration housekeepingInterval, int loadCompactionPercent) {
+        GroupCommitStore store = new GroupCommitStore(Objects.requireNonNull(engine), housekeepingInterval,
+                loadCompactionPercent);
         store.committer.start();
         return store;
     }
@@ -269,6 +286,9 @@ public final class GroupCommitStore implements Store {
                     workArrived.awaitUninterruptibly();
                 }
             }
+            if (!closed && !lastAttemptFailed) {
+                compactIntoThisCommit();
+            }
             Round round = new Round(writeSeq, batch, nextBarrier);
             batch = spare;
             nextBarrier = new CompletableFuture<>();
@@ -328,6 +348,32 @@ public final class GroupCommitStore implements Store {
             log.warn("store compaction failed for {}", engine, e);
         }
         nextHousekeeping = System.nanoTime() + pause;
+    }
+
+    /**
+     * Under sustained writes the store is never idle, so {@link #housekeep()} never runs. Instead, when
+     * the pacer allows, a short step marks data for moving right before a regular commit: that commit
+     * writes it with the pending writes, and its sync covers both. Still under the lock, so the commit
+     * holds whole mutations only; the moved data is unchanged, so holding part of a step is harmless.
+     */
+    private void compactIntoThisCommit() {
+        long start = System.nanoTime();
+        if (!loadCompaction.stepDue(start)) {
+            return;
+        }
+        try {
+            int backlog = engine.reclaimBacklog();
+            if (backlog <= 0) {
+                loadCompaction.onTarget();
+                return;
+            }
+            engine.compactIntoNextCommit(loadCompaction.budgetBytes());
+            loadCompaction.stepDone(start, System.nanoTime(), backlog);
+        } catch (RuntimeException e) {
+            // a failed step leaves the data as it was; the commit that follows reports real trouble
+            loadCompaction.failed(System.nanoTime());
+            log.warn("store compaction under load failed for {}", engine, e);
+        }
     }
 
     /**

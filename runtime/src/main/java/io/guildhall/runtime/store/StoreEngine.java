@@ -25,6 +25,22 @@ interface StoreEngine extends AutoCloseable {
         return false;
     }
 
+    /**
+     * How far space reclamation is behind while writes keep coming, in percentage points (0 = on
+     * target). Called under the write lock with writes pending, so it must be cheap.
+     */
+    default int reclaimBacklog() {
+        return 0;
+    }
+
+    /**
+     * Marks about {@code budgetBytes} of live data in sparse parts of the file for moving, without
+     * writing anything: the next {@link #commit()} writes it along with the pending writes and so
+     * frees those parts. Called under the write lock with writes pending, right before the commit.
+     */
+    default void compactIntoNextCommit(int budgetBytes) {
+    }
+
     /** Closes the files; the caller has committed and synced everything first. */
     @Override
     void close();

@@ -8,8 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -203,6 +205,36 @@ class GroupCommitStoreTest {
         assertTrue(engine.closed);
     }
 
+    @Test
+    void underSustainedWritesCompactionRidesOnTheNextRegularCommit() throws Exception {
+        engine.backlog = 20;
+        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300);
+        CompletableFuture<String> last = null;
+        for (int i = 0; System.nanoTime() < end; i++) {
+            last = put("k" + i % 100); // never waits: the store is never idle
+        }
+        last.get(5, TimeUnit.SECONDS);
+        String[] trace = engine.trace.toArray(new String[0]);
+        int steps = 0;
+        for (int i = 0; i < trace.length; i++) {
+            if (trace[i].equals("compact")) {
+                steps++;
+                // no sync in between: the step's pages go into that commit, under the same lock hold
+                assertEquals("commit", trace[i + 1], "step not followed by its commit");
+            }
+        }
+        assertTrue(steps > 0, "no compaction while writes kept coming");
+    }
+
+    @Test
+    void noCompactionUnderLoadWhenTheEngineIsOnTarget() throws Exception {
+        for (int i = 0; i < 200; i++) {
+            put("k" + i % 10);
+        }
+        put("last").get(5, TimeUnit.SECONDS);
+        assertFalse(engine.trace.contains("compact"));
+    }
+
     /** Keeps maps in memory; "committed" records what a commit would have persisted. */
     static final class FakeEngine implements StoreEngine {
         final Map<String, byte[]> committed = new ConcurrentHashMap<>();
@@ -215,6 +247,10 @@ class GroupCommitStoreTest {
         volatile CountDownLatch syncGate;
         volatile CountDownLatch syncStarted = new CountDownLatch(1);
         volatile boolean closed;
+        /** What compaction under load should aim for: 0 means on target. */
+        volatile int backlog;
+        /** Compaction steps, commits and syncs in the order they ran. */
+        final Queue<String> trace = new ConcurrentLinkedQueue<>();
 
         @Override
         public KvMap openMap(String name) {
@@ -253,7 +289,18 @@ class GroupCommitStoreTest {
         }
 
         @Override
+        public int reclaimBacklog() {
+            return backlog;
+        }
+
+        @Override
+        public void compactIntoNextCommit(int budgetBytes) {
+            trace.add("compact");
+        }
+
+        @Override
         public void commit() {
+            trace.add("commit");
             int n = commits.incrementAndGet();
             if (commitFailures.getAndUpdate(left -> Math.max(0, left - 1)) > 0
                     || failEveryNthCommit > 0 && n % failEveryNthCommit == 0) {
@@ -264,6 +311,7 @@ class GroupCommitStoreTest {
 
         @Override
         public void sync() {
+            trace.add("sync");
             syncStarted.countDown();
             CountDownLatch gate = syncGate;
             if (gate != null) {
