@@ -93,6 +93,8 @@ public final class TokenService {
         private final JwtConsumer consumer;
         private final Cache<String, SessionToken> verified = Caffeine.newBuilder()
                 .maximumSize(VERIFIED_CACHE_SIZE)
+                // Housekeeping on the calling thread: waking a pool thread for it costs more here.
+                .executor(Runnable::run)
                 .expireAfter(Expiry.creating((String jwt, SessionToken claims) ->
                         Duration.ofSeconds(Math.max(0, claims.expiresAt() - System.currentTimeMillis() / 1000))))
                 .build();
