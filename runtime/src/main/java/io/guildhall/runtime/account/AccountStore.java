@@ -1,6 +1,7 @@
 package io.guildhall.runtime.account;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import io.guildhall.runtime.http.Json;
 import io.guildhall.runtime.store.KvMap;
 import io.guildhall.runtime.store.Store;
@@ -15,7 +16,8 @@ import java.nio.charset.StandardCharsets;
  * Mutating methods must run inside {@link Store#write}.
  */
 final class AccountStore {
-    private static final ObjectMapper MAPPER = Json.MAPPER;
+    private static final ObjectReader READER = Json.MAPPER.readerFor(UserRecord.class);
+    private static final ObjectWriter WRITER = Json.MAPPER.writerFor(UserRecord.class);
 
     private final KvMap users;
     private final KvMap identities;
@@ -33,7 +35,7 @@ final class AccountStore {
             return null;
         }
         try {
-            return MAPPER.readValue(bytes, UserRecord.class);
+            return READER.readValue(bytes);
         } catch (IOException e) {
             throw new UncheckedIOException("unreadable user record " + userId, e);
         }
@@ -51,7 +53,7 @@ final class AccountStore {
 
     void save(UserRecord user) {
         try {
-            users.put(user.id, MAPPER.writeValueAsBytes(user));
+            users.put(user.id, WRITER.writeValueAsBytes(user));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot encode user record " + user.id, e);
         }

@@ -45,7 +45,7 @@ final class IdentityApi {
         Map<String, String> vars = body.stringMap("vars");
         return then.compose(accounts.authenticate(provider, proof, create, username),
                 signIn -> sessions.start(signIn.user(), vars)
-                        .thenApply(pair -> Sessions.json(pair, signIn.created()).node()));
+                        .thenApply(pair -> Sessions.json(pair, signIn.created())));
     }
 
     CompletableFuture<?> link(Call call) {

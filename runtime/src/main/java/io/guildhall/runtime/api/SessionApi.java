@@ -48,7 +48,7 @@ final class SessionApi {
             long now = System.currentTimeMillis() / 1000;
             TokenService.Pair pair = tokens.issue(presented.tokenId(), presented.userId(), user.username, vars,
                     presented.issuedAt(), now);
-            return Sessions.json(pair, false).node();
+            return Sessions.json(pair, false);
         });
     }
 

@@ -61,6 +61,10 @@ public final class ApiHandler implements HttpHandler {
                 Responses.error(ex, HttpError.tooLarge(maxBodyBytes));
                 return;
             }
+            if (last && body.size() == 0) {
+                start(ex, chunk); // the whole body arrived at once: no copy
+                return;
+            }
             body.write(chunk, 0, chunk.length);
             if (last) {
                 start(ex, body.toByteArray());

@@ -24,8 +24,9 @@ public final class Responses {
     private Responses() {
     }
 
+    /** Answers 200 with the body encoded as JSON; a byte array is taken as JSON already encoded. */
     public static void json(HttpServerExchange exchange, Object body) {
-        byte[] bytes = body == null ? EMPTY_OBJECT : Json.bytes(body);
+        byte[] bytes = body == null ? EMPTY_OBJECT : body instanceof byte[] encoded ? encoded : Json.bytes(body);
         send(exchange, 200, bytes);
     }
 
