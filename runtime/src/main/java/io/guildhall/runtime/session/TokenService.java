@@ -3,7 +3,8 @@ package io.guildhall.runtime.session;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import io.guildhall.runtime.http.Json;
 import org.jose4j.jws.AlgorithmIdentifiers;
 import org.jose4j.jwa.AlgorithmConstraints;
@@ -17,6 +18,8 @@ import org.jose4j.keys.HmacKey;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
@@ -85,8 +88,10 @@ public final class TokenService {
         private static final int VERIFIED_CACHE_SIZE = 50_000;
 
         private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
-        private static final String HEADER = BASE64URL.encodeToString(
-                "{\"alg\":\"HS256\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.US_ASCII));
+        /** The encoded header and its dot: the same for every token. */
+        private static final byte[] HEADER_DOT = (BASE64URL.encodeToString(
+                "{\"alg\":\"HS256\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.US_ASCII)) + ".")
+                .getBytes(StandardCharsets.US_ASCII);
 
         private final HmacKey key;
         private final ThreadLocal<Mac> macs;
@@ -130,19 +135,41 @@ public final class TokenService {
          * writer, base64 and a new Mac per call); jose4j still verifies every token we accept.
          */
         String sign(SessionToken claims, long expiresAt) {
-            ObjectNode payload = Json.MAPPER.createObjectNode();
-            payload.put("tid", claims.tokenId());
-            payload.put("uid", claims.userId().toString());
-            payload.put("usn", claims.username());
-            if (!claims.vars().isEmpty()) {
-                ObjectNode vars = payload.putObject("vrs");
-                claims.vars().forEach(vars::put);
+            byte[] payload = BASE64URL.encode(payload(claims, expiresAt));
+            Mac mac = macs.get();
+            mac.update(HEADER_DOT);
+            mac.update(payload);
+            byte[] signature = BASE64URL.encode(mac.doFinal());
+            byte[] token = new byte[HEADER_DOT.length + payload.length + 1 + signature.length];
+            System.arraycopy(HEADER_DOT, 0, token, 0, HEADER_DOT.length);
+            System.arraycopy(payload, 0, token, HEADER_DOT.length, payload.length);
+            token[HEADER_DOT.length + payload.length] = '.';
+            System.arraycopy(signature, 0, token, HEADER_DOT.length + payload.length + 1, signature.length);
+            return new String(token, StandardCharsets.US_ASCII);
+        }
+
+        /** The claims as JSON, in Nakama's order; {@code vrs} only when there are vars. */
+        private static byte[] payload(SessionToken claims, long expiresAt) {
+            ByteArrayBuilder out = new ByteArrayBuilder(256);
+            try (JsonGenerator json = Json.MAPPER.getFactory().createGenerator(out)) {
+                json.writeStartObject();
+                json.writeStringField("tid", claims.tokenId());
+                json.writeStringField("uid", claims.userId().toString());
+                json.writeStringField("usn", claims.username());
+                if (!claims.vars().isEmpty()) {
+                    json.writeObjectFieldStart("vrs");
+                    for (Map.Entry<String, String> var : claims.vars().entrySet()) {
+                        json.writeStringField(var.getKey(), var.getValue());
+                    }
+                    json.writeEndObject();
+                }
+                json.writeNumberField("exp", expiresAt);
+                json.writeNumberField("iat", claims.issuedAt());
+                json.writeEndObject();
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot encode token claims", e);
             }
-            payload.put("exp", expiresAt);
-            payload.put("iat", claims.issuedAt());
-            String signingInput = HEADER + "." + BASE64URL.encodeToString(Json.bytes(payload));
-            byte[] signature = macs.get().doFinal(signingInput.getBytes(StandardCharsets.US_ASCII));
-            return signingInput + "." + BASE64URL.encodeToString(signature);
+            return out.toByteArray();
         }
 
         SessionToken verify(String jwt) {
