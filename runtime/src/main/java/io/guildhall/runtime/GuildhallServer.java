@@ -55,7 +55,7 @@ public final class GuildhallServer implements AutoCloseable {
         warnAboutDefaultKeys(config);
         this.plugins = PluginHost.load(config, Path.of(config.string(Setting.PLUGINS_DIR)));
         checkUnknownKeys(config, plugins);
-        LOG.info("Effective configuration: {}", config.describe(List.of()));
+        LOG.info("Effective configuration: {}", config.describe());
 
         this.store = Stores.open(config.string(Setting.DATA_ENGINE), Path.of(config.string(Setting.DATA_DIR)));
         TokenService tokens = new TokenService(

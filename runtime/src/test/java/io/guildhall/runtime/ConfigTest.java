@@ -39,7 +39,7 @@ class ConfigTest {
         assertEquals(120, config.number(Setting.SESSION_TOKEN_EXPIRY_SEC));
         assertEquals(3600, config.number(Setting.SESSION_REFRESH_TOKEN_EXPIRY_SEC));
         assertEquals(List.of("com.example.one", "com.example.two"), config.section("social.apple").list("bundle_id"));
-        String described = config.describe(List.of());
+        String described = config.describe();
         assertTrue(described.contains("socket.server_key=*****"), described);
         assertFalse(described.contains("from-env"), described);
     }

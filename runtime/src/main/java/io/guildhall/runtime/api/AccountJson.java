@@ -8,14 +8,21 @@ import io.guildhall.spi.IdentityProvider;
 import io.guildhall.spi.IdentitySlot;
 
 import java.time.Instant;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 
 /** Renders stored users as Nakama's {@code Account} and {@code User} messages. */
 final class AccountJson {
-    private final PluginHost plugins;
+    /** The provider that fills each slot of the account, found once. */
+    private final Map<IdentitySlot, String> providerBySlot = new EnumMap<>(IdentitySlot.class);
 
     AccountJson(PluginHost plugins) {
-        this.plugins = plugins;
+        for (IdentityProvider provider : plugins.providers()) {
+            if (provider.slot() != IdentitySlot.NONE) {
+                providerBySlot.putIfAbsent(provider.slot(), provider.id());
+            }
+        }
     }
 
     Json.Out account(UserRecord user) {
@@ -52,12 +59,8 @@ final class AccountJson {
     }
 
     private List<String> identities(UserRecord user, IdentitySlot slot) {
-        for (IdentityProvider provider : plugins.providers()) {
-            if (provider.slot() == slot) {
-                return user.identities(provider.id());
-            }
-        }
-        return List.of();
+        String provider = providerBySlot.get(slot);
+        return provider == null ? List.of() : user.identities(provider);
     }
 
     private String first(UserRecord user, IdentitySlot slot) {

@@ -14,17 +14,12 @@ import io.guildhall.runtime.session.Revocations;
 import io.guildhall.runtime.session.TokenService;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.RoutingHandler;
-import io.undertow.util.HttpString;
 import io.undertow.util.Methods;
 
 import java.util.concurrent.Executor;
 
 /** The game API's route table (port 7350), with JSON answers for unknown paths and methods. */
 public final class ApiRoutes {
-    private static final HttpString ALLOW_ORIGIN = new HttpString("Access-Control-Allow-Origin");
-    private static final HttpString ALLOW_HEADERS = new HttpString("Access-Control-Allow-Headers");
-    private static final HttpString ALLOW_METHODS = new HttpString("Access-Control-Allow-Methods");
-
     private final Authenticator authenticator;
     private final Executor workers;
     private final long maxBodyBytes;
@@ -63,15 +58,10 @@ public final class ApiRoutes {
 
         return exchange -> {
             if (exchange.getRequestMethod().equals(Methods.OPTIONS)) {
-                exchange.getResponseHeaders()
-                        .put(ALLOW_ORIGIN, "*")
-                        .put(ALLOW_HEADERS, "Authorization, Content-Type, User-Agent")
-                        .put(ALLOW_METHODS, "GET, HEAD, POST, PUT, DELETE");
-                exchange.setStatusCode(204);
-                exchange.endExchange();
-                return;
+                Responses.preflight(exchange);
+            } else {
+                router.handleRequest(exchange);
             }
-            router.handleRequest(exchange);
         };
     }
 

@@ -114,15 +114,14 @@ public final class Config {
     }
 
     /** Every core setting and every other key set anywhere, secrets masked, for the start-up log. */
-    public String describe(List<String> secretKeys) {
+    public String describe() {
         Map<String, String> shown = new TreeMap<>();
         for (Setting setting : Setting.values()) {
             shown.put(setting.key(), setting.secret() ? mask(string(setting)) : string(setting));
         }
         for (String key : allSetKeys()) {
             if (!shown.containsKey(key)) {
-                boolean secret = secretKeys.stream().anyMatch(key::endsWith) || looksSecret(key);
-                shown.put(key, secret ? mask(raw(key)) : raw(key));
+                shown.put(key, looksSecret(key) ? mask(raw(key)) : raw(key));
             }
         }
         return shown.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", "));

@@ -20,6 +20,8 @@ public final class Responses {
     private static final byte[] EMPTY_OBJECT = "{}".getBytes(StandardCharsets.US_ASCII);
     private static final HttpString WWW_AUTHENTICATE = new HttpString("WWW-Authenticate");
     private static final HttpString ALLOW_ORIGIN = new HttpString("Access-Control-Allow-Origin");
+    private static final HttpString ALLOW_HEADERS = new HttpString("Access-Control-Allow-Headers");
+    private static final HttpString ALLOW_METHODS = new HttpString("Access-Control-Allow-Methods");
 
     private Responses() {
     }
@@ -28,6 +30,16 @@ public final class Responses {
     public static void json(HttpServerExchange exchange, Object body) {
         byte[] bytes = body == null ? EMPTY_OBJECT : body instanceof byte[] encoded ? encoded : Json.bytes(body);
         send(exchange, 200, bytes);
+    }
+
+    /** Answers a CORS preflight: any origin, the headers and methods the SDKs use. */
+    public static void preflight(HttpServerExchange exchange) {
+        exchange.getResponseHeaders()
+                .put(ALLOW_ORIGIN, "*")
+                .put(ALLOW_HEADERS, "Authorization, Content-Type, User-Agent")
+                .put(ALLOW_METHODS, "GET, HEAD, POST, PUT, DELETE");
+        exchange.setStatusCode(204);
+        exchange.endExchange();
     }
 
     public static void emptyObject(HttpServerExchange exchange) {
