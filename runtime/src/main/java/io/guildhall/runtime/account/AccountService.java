@@ -10,6 +10,9 @@ import io.guildhall.spi.Profile;
 import io.guildhall.spi.Proof;
 import io.guildhall.runtime.util.UuidV7;
 
+import com.github.benmanes.caffeine.cache.Cache;
+
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,6 +20,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.function.Function;
 
 /**
  * Account rules shared by every identity provider: sign-in and sign-up, link, unlink, update,
@@ -196,6 +200,17 @@ public final class AccountService {
             accounts.save(user);
             return null;
         });
+    }
+
+    /**
+     * The account as {@code view} renders it, once everything it may reflect is durable; null when
+     * it does not exist. Renderings are memoised by the stored record's content, so an unchanged
+     * account is not decoded and rendered again; any change stores new content.
+     */
+    public <T> CompletableFuture<T> view(UUID userId, Function<UserRecord, T> view, Cache<ByteBuffer, T> rendered) {
+        byte[] stored = accounts.loadBytes(userId.toString());
+        T result = stored == null ? null : rendered.get(ByteBuffer.wrap(stored), k -> view.apply(AccountStore.decode(stored)));
+        return store.durable().thenApply(v -> result);
     }
 
     /** The account, once everything it may reflect is durable; null when it does not exist. */

@@ -31,13 +31,19 @@ final class AccountStore {
 
     UserRecord load(String userId) {
         byte[] bytes = users.get(userId);
-        if (bytes == null) {
-            return null;
-        }
+        return bytes == null ? null : decode(bytes);
+    }
+
+    /** The stored form of the user, or null. */
+    byte[] loadBytes(String userId) {
+        return users.get(userId);
+    }
+
+    static UserRecord decode(byte[] stored) {
         try {
-            return READER.readValue(bytes);
+            return READER.readValue(stored);
         } catch (IOException e) {
-            throw new UncheckedIOException("unreadable user record " + userId, e);
+            throw new UncheckedIOException("unreadable user record", e);
         }
     }
 

@@ -1,6 +1,8 @@
 package io.guildhall.runtime.api;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.guildhall.runtime.account.AccountService;
 import io.guildhall.runtime.account.AccountUpdate;
 import io.guildhall.runtime.account.Usernames;
@@ -12,6 +14,7 @@ import io.guildhall.spi.ApiException;
 import io.guildhall.spi.Code;
 import io.guildhall.spi.Identifiers;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -22,6 +25,11 @@ final class AccountApi {
     private final AccountService accounts;
     private final AccountJson json;
     private final Continue then;
+    /** Encoded Account messages by stored record content: players fetch their account often. */
+    private final Cache<ByteBuffer, byte[]> renderedAccounts = Caffeine.newBuilder()
+            .maximumSize(10_000)
+            .executor(Runnable::run)
+            .build();
 
     AccountApi(AccountService accounts, AccountJson json, Continue then) {
         this.accounts = accounts;
@@ -30,12 +38,13 @@ final class AccountApi {
     }
 
     CompletableFuture<?> get(Call call) {
-        return then.apply(accounts.get(call.session().userId()), user -> {
-            if (user == null) {
-                throw new ApiException(Code.NOT_FOUND, "Account not found.");
-            }
-            return json.account(user).node();
-        });
+        return accounts.view(call.session().userId(), user -> Json.bytes(json.account(user).node()), renderedAccounts)
+                .thenApply(account -> {
+                    if (account == null) {
+                        throw new ApiException(Code.NOT_FOUND, "Account not found.");
+                    }
+                    return account;
+                });
     }
 
     CompletableFuture<?> update(Call call) {
