@@ -87,10 +87,6 @@ final class AccountStore {
         users.remove(user.id);
     }
 
-    long count() {
-        return users.size();
-    }
-
     // Provider ids are lower-case letters and digits, so the first ':' always ends the provider.
     private static String identityKey(String provider, String subject) {
         return provider + ":" + subject;

@@ -43,13 +43,6 @@ public final class Json {
             return this;
         }
 
-        public Out put(String name, boolean value) {
-            if (value) {
-                node.put(name, true);
-            }
-            return this;
-        }
-
         /** An int32 field: a JSON number. */
         public Out put(String name, int value) {
             if (value != 0) {
