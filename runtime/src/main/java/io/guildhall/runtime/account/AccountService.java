@@ -14,6 +14,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -222,7 +223,7 @@ public final class AccountService {
     public CompletableFuture<Void> update(UUID userId, AccountUpdate update) {
         return store.write(() -> {
             UserRecord user = loadOrNotFound(userId, "Account not found.");
-            boolean changed = false;
+            byte[] before = AccountStore.encode(user);
             if (update.username() != null && !update.username().equals(user.username)) {
                 if (accounts.ownerOfUsername(update.username()) != null) {
                     throw ApiException.invalid("Username is already in use.");
@@ -230,29 +231,14 @@ public final class AccountService {
                 accounts.unindexUsername(user.username);
                 accounts.indexUsername(update.username(), user.id);
                 user.username = update.username();
-                changed = true;
             }
-            if (update.displayName() != null) {
-                changed |= !update.displayName().equals(nullToEmpty(user.displayName));
-                user.displayName = emptyToNull(update.displayName());
-            }
-            if (update.avatarUrl() != null) {
-                changed |= !update.avatarUrl().equals(nullToEmpty(user.avatarUrl));
-                user.avatarUrl = emptyToNull(update.avatarUrl());
-            }
-            if (update.langTag() != null) {
-                changed |= !update.langTag().equals(nullToEmpty(user.langTag));
-                user.langTag = emptyToNull(update.langTag());
-            }
-            if (update.location() != null) {
-                changed |= !update.location().equals(nullToEmpty(user.location));
-                user.location = emptyToNull(update.location());
-            }
-            if (update.timezone() != null) {
-                changed |= !update.timezone().equals(nullToEmpty(user.timezone));
-                user.timezone = emptyToNull(update.timezone());
-            }
-            if (changed) {
+            user.displayName = updated(update.displayName(), user.displayName);
+            user.avatarUrl = updated(update.avatarUrl(), user.avatarUrl);
+            user.langTag = updated(update.langTag(), user.langTag);
+            user.location = updated(update.location(), user.location);
+            user.timezone = updated(update.timezone(), user.timezone);
+            // Setting identical values is a no-op, update time included (as Nakama's "is distinct from").
+            if (!Arrays.equals(before, AccountStore.encode(user))) {
                 user.updateTime = nowSec();
                 accounts.save(user);
             }
@@ -300,12 +286,12 @@ public final class AccountService {
         return user;
     }
 
-    private static String nullToEmpty(String value) {
-        return value == null ? "" : value;
-    }
-
-    private static String emptyToNull(String value) {
-        return value.isEmpty() ? null : value;
+    /** A StringValue field of an update: absent keeps the value, "" clears it. */
+    private static String updated(String requested, String current) {
+        if (requested == null) {
+            return current;
+        }
+        return requested.isEmpty() ? null : requested;
     }
 
     private static long nowSec() {

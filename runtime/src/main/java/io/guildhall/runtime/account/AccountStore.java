@@ -58,8 +58,12 @@ final class AccountStore {
     }
 
     void save(UserRecord user) {
+        users.put(user.id, encode(user));
+    }
+
+    static byte[] encode(UserRecord user) {
         try {
-            users.put(user.id, WRITER.writeValueAsBytes(user));
+            return WRITER.writeValueAsBytes(user);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot encode user record " + user.id, e);
         }
