@@ -214,12 +214,6 @@ public final class AccountService {
         return store.durable().thenApply(v -> result);
     }
 
-    /** The account, once everything it may reflect is durable; null when it does not exist. */
-    public CompletableFuture<UserRecord> get(UUID userId) {
-        UserRecord user = accounts.load(userId.toString());
-        return store.durable().thenApply(v -> user);
-    }
-
     public CompletableFuture<Void> update(UUID userId, AccountUpdate update) {
         return store.write(() -> {
             UserRecord user = loadOrNotFound(userId, "Account not found.");

@@ -6,6 +6,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.Condition;
@@ -25,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * itself; under sustained writes, paced steps mark data for moving right before a regular commit,
  * which then writes and syncs it with the writes (otherwise the file would grow without bound).
  * <p>
- * Futures are completed on the committer thread: callbacks attached to them should do little work.
+ * Futures are completed on a thread of their own ("store-acks"), so that waking the waiting requests
+ * overlaps the next commit; callbacks attached to them should still do little work.
  * A failed commit fails the writes it held and is retried with back-off (the data is still in memory).
  * A failed sync is fatal: after an fsync error the OS may already have dropped the dirty pages, so a
  * later "successful" sync proves nothing; every later write and barrier fails until restart.
@@ -58,6 +61,9 @@ public final class GroupCommitStore implements Store {
     private final Condition workArrived = writeLock.newCondition();
     private final Map<String, KvMap> maps = new ConcurrentHashMap<>();
     private final Thread committer;
+    /** Completes the futures of synced rounds, in order; see the class comment. */
+    private final ExecutorService acknowledger;
+    private volatile Thread acknowledgerThread;
     private final AtomicBoolean engineClosed = new AtomicBoolean();
 
     /** Bumped under the write lock before each mutation runs, so its data never looks durable early. */
@@ -90,6 +96,12 @@ public final class GroupCommitStore implements Store {
         this.loadCompaction = new LoadCompactionPacer(loadCompactionPercent, System.nanoTime());
         this.committer = new Thread(this::commitLoop, "store-committer");
         committer.setDaemon(true);
+        this.acknowledger = Executors.newSingleThreadExecutor(task -> {
+            Thread thread = new Thread(task, "store-acks");
+            thread.setDaemon(true);
+            acknowledgerThread = thread;
+            return thread;
+        });
     }
 
     /** Starts the committer over an open engine; the store owns the engine from here on. */
@@ -170,8 +182,8 @@ public final class GroupCommitStore implements Store {
 
     @Override
     public void close() {
-        if (Thread.currentThread() == committer) {
-            // joining ourselves would hang forever
+        if (Thread.currentThread() == committer || Thread.currentThread() == acknowledgerThread) {
+            // waiting for ourselves would hang forever
             throw new IllegalStateException("close() called from a store future's callback");
         }
         writeLock.lock();
@@ -182,6 +194,7 @@ public final class GroupCommitStore implements Store {
             writeLock.unlock();
         }
         joinCommitter();
+        awaitAcknowledger();
         if (engineClosed.compareAndSet(false, true)) {
             try {
                 engine.close();
@@ -215,14 +228,28 @@ public final class GroupCommitStore implements Store {
         }
     }
 
+    /** Every round the committer handed over is acknowledged before the store closes. */
+    private void awaitAcknowledger() {
+        acknowledger.shutdown();
+        boolean interrupted = false;
+        while (!acknowledger.isTerminated()) {
+            try {
+                acknowledger.awaitTermination(1, TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private void commitLoop() {
-        ArrayList<Ack<?>> spare = new ArrayList<>();
         try {
             Round round;
-            while ((round = takeRound(spare)) != null) {
+            while ((round = takeRound()) != null) {
                 if (round.failure != null) {
                     failRound(round, round.failure);
-                    spare = recycle(round);
                     continue;
                 }
                 try {
@@ -237,11 +264,7 @@ public final class GroupCommitStore implements Store {
                 commits++;
                 compactionDue = true;
                 compactionStepsLeft = MAX_COMPACTION_STEPS;
-                for (Ack<?> ack : round.acks) {
-                    ack.succeed();
-                }
-                round.barrier.complete(null);
-                spare = recycle(round);
+                acknowledger.execute(round::succeed);
                 releaseBarrierIfIdle();
             }
         } catch (RuntimeException | Error e) {
@@ -256,7 +279,7 @@ public final class GroupCommitStore implements Store {
      * Waits for work, then takes it and commits under the lock. Returns null when the committer
      * should stop: closed with nothing left to try, or broken.
      */
-    private Round takeRound(ArrayList<Ack<?>> spare) {
+    private Round takeRound() {
         writeLock.lock();
         try {
             while (true) {
@@ -290,7 +313,7 @@ public final class GroupCommitStore implements Store {
                 compactIntoThisCommit();
             }
             Round round = new Round(writeSeq, batch, nextBarrier);
-            batch = spare;
+            batch = new ArrayList<>();
             nextBarrier = new CompletableFuture<>();
             try {
                 engine.commit();
@@ -381,6 +404,9 @@ public final class GroupCommitStore implements Store {
      * pending no round would ever complete it.
      */
     private void releaseBarrierIfIdle() {
+        if (writeSeq != durableSeq) {
+            return; // the next round takes the barrier with it
+        }
         CompletableFuture<Void> barrier = null;
         writeLock.lock();
         try {
@@ -392,14 +418,9 @@ public final class GroupCommitStore implements Store {
             writeLock.unlock();
         }
         if (barrier != null) {
-            barrier.complete(null);
+            CompletableFuture<Void> released = barrier;
+            acknowledger.execute(() -> released.complete(null));
         }
-    }
-
-    /** The round's list, emptied, becomes the next batch: no allocation per commit. */
-    private static ArrayList<Ack<?>> recycle(Round round) {
-        round.acks.clear();
-        return round.acks;
     }
 
     private static void failRound(Round round, StoreException failure) {
@@ -448,6 +469,13 @@ public final class GroupCommitStore implements Store {
             this.target = target;
             this.acks = acks;
             this.barrier = barrier;
+        }
+
+        void succeed() {
+            for (Ack<?> ack : acks) {
+                ack.succeed();
+            }
+            barrier.complete(null);
         }
     }
 
