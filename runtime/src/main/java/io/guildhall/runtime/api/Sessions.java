@@ -13,6 +13,11 @@ import java.util.concurrent.CompletableFuture;
 
 /** Starts sessions after a successful sign-in, honouring {@code session.single_session}. */
 final class Sessions {
+    private static final byte[] TOKEN = ascii("{\"token\":\"");
+    private static final byte[] CREATED_TOKEN = ascii("{\"created\":true,\"token\":\"");
+    private static final byte[] REFRESH_TOKEN = ascii("\",\"refresh_token\":\"");
+    private static final byte[] END = ascii("\"}");
+
     private final TokenService tokens;
     private final Revocations revocations;
     private final boolean singleSession;
@@ -44,8 +49,23 @@ final class Sessions {
      * and dots, so there is nothing to escape (the hottest response of the API).
      */
     static byte[] json(TokenService.Pair pair, boolean created) {
-        String json = (created ? "{\"created\":true,\"token\":\"" : "{\"token\":\"") + pair.token()
-                + "\",\"refresh_token\":\"" + pair.refreshToken() + "\"}";
-        return json.getBytes(StandardCharsets.US_ASCII);
+        byte[] head = created ? CREATED_TOKEN : TOKEN;
+        byte[] json = new byte[head.length + pair.token().length + REFRESH_TOKEN.length
+                + pair.refreshToken().length + END.length];
+        int at = put(json, 0, head);
+        at = put(json, at, pair.token());
+        at = put(json, at, REFRESH_TOKEN);
+        at = put(json, at, pair.refreshToken());
+        put(json, at, END);
+        return json;
+    }
+
+    private static byte[] ascii(String text) {
+        return text.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private static int put(byte[] into, int at, byte[] bytes) {
+        System.arraycopy(bytes, 0, into, at, bytes.length);
+        return at + bytes.length;
     }
 }
