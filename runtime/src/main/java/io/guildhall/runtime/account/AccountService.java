@@ -2,6 +2,7 @@ package io.guildhall.runtime.account;
 
 import io.guildhall.runtime.session.Revocations;
 import io.guildhall.runtime.store.Store;
+import io.guildhall.runtime.util.ContentKey;
 import io.guildhall.spi.ApiException;
 import io.guildhall.spi.Code;
 import io.guildhall.spi.IdentityProvider;
@@ -12,7 +13,6 @@ import io.guildhall.runtime.util.UuidV7;
 
 import com.github.benmanes.caffeine.cache.Cache;
 
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -208,9 +208,9 @@ public final class AccountService {
      * it does not exist. Renderings are memoised by the stored record's content, so an unchanged
      * account is not decoded and rendered again; any change stores new content.
      */
-    public <T> CompletableFuture<T> view(UUID userId, Function<UserRecord, T> view, Cache<ByteBuffer, T> rendered) {
+    public <T> CompletableFuture<T> view(UUID userId, Function<UserRecord, T> view, Cache<ContentKey, T> rendered) {
         byte[] stored = accounts.loadBytes(userId.toString());
-        T result = stored == null ? null : rendered.get(ByteBuffer.wrap(stored), k -> view.apply(AccountStore.decode(stored)));
+        T result = stored == null ? null : rendered.get(new ContentKey(stored), k -> view.apply(AccountStore.decode(stored)));
         return store.durable().thenApply(v -> result);
     }
 

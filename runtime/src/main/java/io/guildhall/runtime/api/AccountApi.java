@@ -10,11 +10,11 @@ import io.guildhall.runtime.http.Call;
 import io.guildhall.runtime.http.Continue;
 import io.guildhall.runtime.http.Json;
 import io.guildhall.runtime.http.JsonBody;
+import io.guildhall.runtime.util.ContentKey;
 import io.guildhall.spi.ApiException;
 import io.guildhall.spi.Code;
 import io.guildhall.spi.Identifiers;
 
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -26,7 +26,7 @@ final class AccountApi {
     private final AccountJson json;
     private final Continue then;
     /** Encoded Account messages by stored record content: players fetch their account often. */
-    private final Cache<ByteBuffer, byte[]> renderedAccounts = Caffeine.newBuilder()
+    private final Cache<ContentKey, byte[]> renderedAccounts = Caffeine.newBuilder()
             .maximumSize(10_000)
             .executor(Runnable::run)
             .build();

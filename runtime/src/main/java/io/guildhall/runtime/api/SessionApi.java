@@ -6,13 +6,13 @@ import io.guildhall.runtime.http.Continue;
 import io.guildhall.runtime.session.Revocations;
 import io.guildhall.runtime.session.SessionToken;
 import io.guildhall.runtime.session.TokenService;
+import io.guildhall.runtime.util.ContentKey;
 import io.guildhall.spi.ApiException;
 import io.guildhall.spi.Code;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 
-import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
@@ -26,7 +26,7 @@ final class SessionApi {
      * What a refresh needs of the account, by stored record content: clients refresh often, accounts
      * rarely change, and decoding the whole record was a tenth of a refresh's cost.
      */
-    private final Cache<ByteBuffer, Holder> holders = Caffeine.newBuilder()
+    private final Cache<ContentKey, Holder> holders = Caffeine.newBuilder()
             .maximumSize(10_000)
             .executor(Runnable::run)
             .build();

@@ -126,6 +126,28 @@ public final class TokenService {
         return refreshLifetimeSec;
     }
 
+    /**
+     * A token as a cache key: hashed on its last characters (its signature, as good as random) rather
+     * than all of its few hundred, which a new String per request would hash every time; compared in full.
+     */
+    private record VerifiedKey(String jwt) {
+        private static final int HASHED_CHARS = 16;
+
+        @Override
+        public int hashCode() {
+            int h = jwt.length();
+            for (int i = Math.max(0, jwt.length() - HASHED_CHARS); i < jwt.length(); i++) {
+                h = 31 * h + jwt.charAt(i);
+            }
+            return h;
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof VerifiedKey key && key.jwt.equals(jwt);
+        }
+    }
+
     private static final class Signer {
         // A client sends the same token for its whole life; verifying it once is enough. Bounded,
         // keyed by the exact token string, and each entry leaves the cache when its token expires.
@@ -140,11 +162,11 @@ public final class TokenService {
         private final HmacKey key;
         private final ThreadLocal<Mac> macs;
         private final JwtConsumer consumer;
-        private final Cache<String, SessionToken> verified = Caffeine.newBuilder()
+        private final Cache<VerifiedKey, SessionToken> verified = Caffeine.newBuilder()
                 .maximumSize(VERIFIED_CACHE_SIZE)
                 // Housekeeping on the calling thread: waking a pool thread for it costs more here.
                 .executor(Runnable::run)
-                .expireAfter(Expiry.creating((String jwt, SessionToken claims) ->
+                .expireAfter(Expiry.creating((VerifiedKey jwt, SessionToken claims) ->
                         Duration.ofSeconds(Math.max(0, claims.expiresAt() - System.currentTimeMillis() / 1000))))
                 .build();
 
@@ -196,13 +218,14 @@ public final class TokenService {
             if (jwt == null || jwt.isEmpty()) {
                 return null;
             }
-            SessionToken cached = verified.getIfPresent(jwt);
+            VerifiedKey key = new VerifiedKey(jwt);
+            SessionToken cached = verified.getIfPresent(key);
             if (cached != null) {
                 return System.currentTimeMillis() / 1000 < cached.expiresAt() ? cached : null;
             }
             SessionToken claims = verifySignatureAndClaims(jwt);
             if (claims != null) {
-                verified.put(jwt, claims);
+                verified.put(key, claims);
             }
             return claims;
         }
