@@ -11,6 +11,7 @@ import io.guildhall.runtime.http.Responses;
 import io.guildhall.runtime.plugin.PluginHost;
 import io.guildhall.runtime.session.Revocations;
 import io.guildhall.runtime.session.TokenService;
+import io.guildhall.runtime.store.GroupCommitStore;
 import io.guildhall.runtime.store.Store;
 import io.guildhall.runtime.store.Stores;
 import io.guildhall.spi.ApiException;
@@ -23,6 +24,7 @@ import org.slf4j.LoggerFactory;
 import org.xnio.OptionMap;
 import org.xnio.Options;
 import org.xnio.Xnio;
+import org.xnio.XnioIoThread;
 import org.xnio.XnioWorker;
 
 import java.net.InetSocketAddress;
@@ -57,7 +59,9 @@ public final class GuildhallServer implements AutoCloseable {
         checkUnknownKeys(config, plugins);
         LOG.info("Effective configuration: {}", config.describe());
 
-        this.store = Stores.open(config.string(Setting.DATA_ENGINE), Path.of(config.string(Setting.DATA_DIR)));
+        GroupCommitStore opened = Stores.open(config.string(Setting.DATA_ENGINE), Path.of(config.string(Setting.DATA_DIR)));
+        opened.refuseWritesFrom(thread -> thread instanceof XnioIoThread);
+        this.store = opened;
         TokenService tokens = new TokenService(
                 config.string(Setting.SESSION_ENCRYPTION_KEY), config.number(Setting.SESSION_TOKEN_EXPIRY_SEC),
                 config.string(Setting.SESSION_REFRESH_ENCRYPTION_KEY), config.number(Setting.SESSION_REFRESH_TOKEN_EXPIRY_SEC));

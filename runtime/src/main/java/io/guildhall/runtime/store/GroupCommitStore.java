@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 import org.slf4j.Logger;
@@ -79,6 +80,8 @@ public final class GroupCommitStore implements Store {
     private volatile StoreException broken;
     private volatile long writes;
     private volatile long commits;
+    /** Threads that must never wait for the write lock (a server's IO threads); see {@link #refuseWritesFrom}. */
+    private volatile Predicate<Thread> refusedWriters = thread -> false;
 
     // committer thread only
     private long retryNanos;
@@ -136,9 +139,23 @@ public final class GroupCommitStore implements Store {
         }
     }
 
+    /**
+     * Makes {@link #write} throw on the threads the predicate accepts. A writer may wait for the lock
+     * while a commit holds it (milliseconds), and an IO thread that waits stalls every connection it
+     * serves: this turns such a call path into an error the tests see instead of a latency spike.
+     */
+    public void refuseWritesFrom(Predicate<Thread> threads) {
+        this.refusedWriters = Objects.requireNonNull(threads, "threads");
+    }
+
     @Override
     public <T> CompletableFuture<T> write(Supplier<T> mutation) {
         Objects.requireNonNull(mutation, "mutation");
+        Thread caller = Thread.currentThread();
+        if (refusedWriters.test(caller)) {
+            throw new IllegalStateException("store write on " + caller.getName()
+                    + ", which must not wait for the write lock; hand the write to a worker");
+        }
         writeLock.lock();
         try {
             if (closed) {

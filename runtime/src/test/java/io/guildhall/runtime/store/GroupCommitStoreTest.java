@@ -44,6 +44,19 @@ class GroupCommitStoreTest {
     }
 
     @Test
+    void writesFromRefusedThreadsFailBeforeTakingTheLock() throws Exception {
+        Thread test = Thread.currentThread();
+        store.refuseWritesFrom(thread -> thread == test);
+        IllegalStateException refused = assertThrows(IllegalStateException.class, () -> put("a"));
+        assertTrue(refused.getMessage().contains(test.getName()), refused.getMessage());
+        assertFalse(engine.committed.containsKey("m/a"));
+        // any other thread still writes
+        CompletableFuture<CompletableFuture<String>> elsewhere = new CompletableFuture<>();
+        new Thread(() -> elsewhere.complete(put("b"))).start();
+        assertEquals("b", elsewhere.get(5, TimeUnit.SECONDS).get(5, TimeUnit.SECONDS));
+    }
+
+    @Test
     void writeIsAcknowledgedOnlyAfterSync() throws Exception {
         CountDownLatch gate = new CountDownLatch(1);
         engine.syncGate = gate;
