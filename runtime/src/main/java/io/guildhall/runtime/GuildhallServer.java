@@ -9,6 +9,7 @@ import io.guildhall.runtime.config.Setting;
 import io.guildhall.runtime.http.Authenticator;
 import io.guildhall.runtime.http.Responses;
 import io.guildhall.runtime.plugin.PluginHost;
+import io.guildhall.runtime.session.RefreshRotation;
 import io.guildhall.runtime.session.Revocations;
 import io.guildhall.runtime.session.TokenService;
 import io.guildhall.runtime.store.GroupCommitStore;
@@ -74,8 +75,13 @@ public final class GuildhallServer implements AutoCloseable {
         AccountService accounts = new AccountService(store, passwords, revocations, worker);
         Authenticator authenticator = new Authenticator(config.string(Setting.SOCKET_SERVER_KEY), tokens, revocations);
 
-        this.shutdown = new GracefulShutdownHandler(ApiRoutes.build(plugins, accounts, tokens, revocations, authenticator,
-                config.bool(Setting.SESSION_SINGLE_SESSION), config.number(Setting.SOCKET_MAX_REQUEST_SIZE_BYTES), worker));
+        RefreshRotation rotation = config.bool(Setting.SESSION_REFRESH_TOKEN_ROTATION)
+                ? new RefreshRotation(store, revocations, tokens.sessionLifetimeSec(),
+                        config.number(Setting.SESSION_REFRESH_TOKEN_REUSE_GRACE_SEC))
+                : null;
+        this.shutdown = new GracefulShutdownHandler(ApiRoutes.build(plugins, accounts, tokens, revocations, rotation,
+                authenticator, config.bool(Setting.SESSION_SINGLE_SESSION),
+                config.number(Setting.SOCKET_MAX_REQUEST_SIZE_BYTES), worker));
         this.undertow = Undertow.builder()
                 .setWorker(worker)
                 .addHttpListener(config.integer(Setting.SOCKET_PORT), config.string(Setting.SOCKET_ADDRESS))
@@ -114,6 +120,13 @@ public final class GuildhallServer implements AutoCloseable {
                     LOG.warn("Pruning expired revocations failed: {}", e.getMessage());
                     return 0;
                 }), 60, 60, TimeUnit.SECONDS);
+        if (rotation != null) {
+            janitor.scheduleWithFixedDelay(() -> rotation.prune(System.currentTimeMillis() / 1000)
+                    .exceptionally(e -> {
+                        LOG.warn("Pruning expired refresh-token rotations failed: {}", e.getMessage());
+                        return 0;
+                    }), 60, 60, TimeUnit.SECONDS);
+        }
         LOG.info("Guildhall game API listening on {}:{}", config.string(Setting.SOCKET_ADDRESS), port);
     }
 
@@ -158,6 +171,9 @@ public final class GuildhallServer implements AutoCloseable {
             if (config.number(positive) < 1) {
                 throw new ConfigException(positive.key() + " must be at least 1");
             }
+        }
+        if (config.number(Setting.SESSION_REFRESH_TOKEN_REUSE_GRACE_SEC) < 0) {
+            throw new ConfigException(Setting.SESSION_REFRESH_TOKEN_REUSE_GRACE_SEC.key() + " must not be negative");
         }
         int port = config.integer(Setting.SOCKET_PORT);
         if (port < 0 || port > 65535) {

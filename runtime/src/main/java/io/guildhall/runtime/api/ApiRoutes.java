@@ -10,6 +10,7 @@ import io.guildhall.runtime.http.Execution;
 import io.guildhall.runtime.http.HttpError;
 import io.guildhall.runtime.http.Responses;
 import io.guildhall.runtime.plugin.PluginHost;
+import io.guildhall.runtime.session.RefreshRotation;
 import io.guildhall.runtime.session.Revocations;
 import io.guildhall.runtime.session.TokenService;
 import io.undertow.server.HttpHandler;
@@ -31,13 +32,13 @@ public final class ApiRoutes {
     }
 
     public static HttpHandler build(PluginHost plugins, AccountService accounts, TokenService tokens,
-                                    Revocations revocations, Authenticator authenticator,
+                                    Revocations revocations, RefreshRotation rotation, Authenticator authenticator,
                                     boolean singleSession, long maxBodyBytes, Executor workers) {
         ApiRoutes routes = new ApiRoutes(authenticator, workers, maxBodyBytes);
         Continue then = new Continue(workers);
         Sessions sessions = new Sessions(tokens, revocations, singleSession, then);
         IdentityApi identity = new IdentityApi(plugins, accounts, sessions, then);
-        SessionApi session = new SessionApi(tokens, revocations, accounts, then);
+        SessionApi session = new SessionApi(tokens, revocations, accounts, rotation, then);
         AccountApi account = new AccountApi(accounts, new AccountJson(plugins), then);
 
         RoutingHandler router = new RoutingHandler()

@@ -3,6 +3,7 @@ package io.guildhall.runtime.api;
 import io.guildhall.runtime.account.AccountService;
 import io.guildhall.runtime.http.Call;
 import io.guildhall.runtime.http.Continue;
+import io.guildhall.runtime.session.RefreshRotation;
 import io.guildhall.runtime.session.Revocations;
 import io.guildhall.runtime.session.SessionToken;
 import io.guildhall.runtime.session.TokenService;
@@ -21,6 +22,7 @@ final class SessionApi {
     private final TokenService tokens;
     private final Revocations revocations;
     private final AccountService accounts;
+    private final RefreshRotation rotation;
     private final Continue then;
     /**
      * What a refresh needs of the account, by stored record content: clients refresh often, accounts
@@ -34,10 +36,13 @@ final class SessionApi {
     private record Holder(String username, boolean banned) {
     }
 
-    SessionApi(TokenService tokens, Revocations revocations, AccountService accounts, Continue then) {
+    /** @param rotation null unless {@code session.refresh_token_rotation} is on */
+    SessionApi(TokenService tokens, Revocations revocations, AccountService accounts, RefreshRotation rotation,
+               Continue then) {
         this.tokens = tokens;
         this.revocations = revocations;
         this.accounts = accounts;
+        this.rotation = rotation;
         this.then = then;
     }
 
@@ -54,18 +59,43 @@ final class SessionApi {
         Map<String, String> requested = call.body().stringMap("vars");
         Map<String, String> vars = requested.isEmpty() ? presented.vars() : requested;
         var holder = accounts.view(presented.userId(), user -> new Holder(user.username, user.banned()), holders);
-        return then.apply(holder, user -> {
-            if (user == null) {
-                throw new ApiException(Code.NOT_FOUND, "User account not found.");
-            }
-            if (user.banned()) {
-                throw new ApiException(Code.PERMISSION_DENIED, "User account banned.");
-            }
-            long now = System.currentTimeMillis() / 1000;
-            TokenService.Pair pair = tokens.issue(presented.tokenId(), presented.userId(), user.username(), vars,
-                    presented.issuedAt(), now);
-            return Sessions.json(pair, false);
+        if (rotation == null) {
+            return then.apply(holder, user -> {
+                long now = System.currentTimeMillis() / 1000;
+                return session(presented, checked(user), vars, now, now + tokens.refreshLifetimeSec());
+            });
+        }
+        return then.compose(holder, user -> {
+            checked(user);
+            long nowMillis = System.currentTimeMillis();
+            long now = nowMillis / 1000;
+            // the decision takes the store's write lock: never on an IO thread
+            CompletableFuture<Long> decided = then.onWorkers(
+                    () -> rotation.rotate(presented, now + tokens.refreshLifetimeSec(), nowMillis));
+            return then.apply(decided, refreshExpiresAt -> {
+                if (refreshExpiresAt == RefreshRotation.REUSED) {
+                    throw ApiException.unauthenticated("Refresh token invalid or expired.");
+                }
+                return session(presented, user, vars, now, refreshExpiresAt);
+            });
         });
+    }
+
+    private static Holder checked(Holder user) {
+        if (user == null) {
+            throw new ApiException(Code.NOT_FOUND, "User account not found.");
+        }
+        if (user.banned()) {
+            throw new ApiException(Code.PERMISSION_DENIED, "User account banned.");
+        }
+        return user;
+    }
+
+    /** The Session reply: same token id and issue time as the presented token, the stored username. */
+    private byte[] session(SessionToken presented, Holder user, Map<String, String> vars, long now, long refreshExpiresAt) {
+        TokenService.Pair pair = tokens.issue(presented.tokenId(), presented.userId(), user.username(), vars,
+                presented.issuedAt(), now, refreshExpiresAt);
+        return Sessions.json(pair, false);
     }
 
     CompletableFuture<?> logout(Call call) {

@@ -15,6 +15,8 @@ public enum Setting {
     SESSION_REFRESH_ENCRYPTION_KEY("session.refresh_encryption_key", "defaultrefreshencryptionkey-change-me-in-production", true),
     SESSION_REFRESH_TOKEN_EXPIRY_SEC("session.refresh_token_expiry_sec", "3600", false),
     SESSION_SINGLE_SESSION("session.single_session", "false", false),
+    SESSION_REFRESH_TOKEN_ROTATION("session.refresh_token_rotation", "false", false),
+    SESSION_REFRESH_TOKEN_REUSE_GRACE_SEC("session.refresh_token_reuse_grace_sec", "10", false),
     ACCOUNT_BCRYPT_COST("account.bcrypt_cost", "13", false),
     DATA_DIR("data.dir", "./data", false),
     DATA_ENGINE("data.engine", "mvstore", false),

@@ -88,16 +88,26 @@ public final class Revocations {
     /** Revokes one token id for session tokens, refresh tokens, or both (a null id is skipped). */
     public CompletableFuture<Void> revoke(String sessionId, long sessionExpiresAt, String refreshId, long refreshExpiresAt) {
         return store.write(() -> {
-            if (sessionId != null) {
-                map.put(SESSION + sessionId, ascii(Long.toString(sessionExpiresAt)));
-                sessionIds.put(sessionId, sessionExpiresAt);
-            }
-            if (refreshId != null) {
-                map.put(REFRESH + refreshId, ascii(Long.toString(refreshExpiresAt)));
-                refreshIds.put(refreshId, refreshExpiresAt);
-            }
+            put(sessionId, sessionExpiresAt, refreshId, refreshExpiresAt);
             return null;
         });
+    }
+
+    /** Revokes a token id for both kinds of token, as part of a mutation already inside {@link Store#write}. */
+    void revokeWithinWrite(String tokenId, long sessionExpiresAt, long refreshExpiresAt) {
+        put(tokenId, sessionExpiresAt, tokenId, refreshExpiresAt);
+    }
+
+    /** A token id stays revoked until the latest expiry any revocation of it named. */
+    private void put(String sessionId, long sessionExpiresAt, String refreshId, long refreshExpiresAt) {
+        if (sessionId != null) {
+            long until = sessionIds.merge(sessionId, sessionExpiresAt, Math::max);
+            map.put(SESSION + sessionId, ascii(Long.toString(until)));
+        }
+        if (refreshId != null) {
+            long until = refreshIds.merge(refreshId, refreshExpiresAt, Math::max);
+            map.put(REFRESH + refreshId, ascii(Long.toString(until)));
+        }
     }
 
     /** Invalidates every token of the user minted before {@code beforeMillis}. */

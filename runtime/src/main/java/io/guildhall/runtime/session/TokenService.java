@@ -60,10 +60,16 @@ public final class TokenService {
      * sign-in and carried over on refresh.
      */
     public Pair issue(String tokenId, UUID userId, String username, Map<String, String> vars, long issuedAt, long now) {
+        return issue(tokenId, userId, username, vars, issuedAt, now, now + refreshLifetimeSec);
+    }
+
+    /** As above, with the refresh token's expiry given (refresh-token rotation re-issues a current one). */
+    public Pair issue(String tokenId, UUID userId, String username, Map<String, String> vars, long issuedAt, long now,
+                      long refreshExpiresAt) {
         SessionToken claims = new SessionToken(tokenId, userId, username, vars, now + sessionLifetimeSec, issuedAt);
         byte[] shared = sharedClaims(claims);
         byte[] token = session.sign(payload(shared, now + sessionLifetimeSec, issuedAt));
-        byte[] refreshToken = refresh.sign(payload(shared, now + refreshLifetimeSec, issuedAt));
+        byte[] refreshToken = refresh.sign(payload(shared, refreshExpiresAt, issuedAt));
         return new Pair(token, refreshToken, claims);
     }
 
