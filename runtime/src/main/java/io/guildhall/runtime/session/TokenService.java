@@ -37,6 +37,8 @@ public final class TokenService {
     private static final JsonStringEncoder ESCAPE = JsonStringEncoder.getInstance();
     private static final byte[] QUOTE_COLON_QUOTE = "\":\"".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] VRS = ",\"vrs\":".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] EXP = ",\"exp\":".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] IAT = ",\"iat\":".getBytes(StandardCharsets.US_ASCII);
 
     private final Signer session;
     private final Signer refresh;
@@ -100,17 +102,51 @@ public final class TokenService {
     private static void field(ByteArrayBuilder out, char separator, String name, String value) {
         out.write(separator);
         out.write('"');
-        out.write(ESCAPE.quoteAsUTF8(name));
+        string(out, name);
         out.write(QUOTE_COLON_QUOTE);
-        out.write(ESCAPE.quoteAsUTF8(value));
+        string(out, value);
         out.write('"');
     }
 
+    /** A JSON string's contents: printable ASCII other than quote and backslash as is, else escaped by Jackson. */
+    private static void string(ByteArrayBuilder out, String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x20 || c > 0x7e || c == '"' || c == '\\') {
+                out.write(ESCAPE.quoteAsUTF8(text));
+                return;
+            }
+        }
+        // ids and most usernames: nothing to escape, one byte per character
+        for (int i = 0; i < text.length(); i++) {
+            out.write(text.charAt(i));
+        }
+    }
+
     private static byte[] payload(byte[] sharedClaims, long expiresAt, long issuedAt) {
-        byte[] tail = (",\"exp\":" + expiresAt + ",\"iat\":" + issuedAt + "}").getBytes(StandardCharsets.US_ASCII);
-        byte[] payload = Arrays.copyOf(sharedClaims, sharedClaims.length + tail.length);
-        System.arraycopy(tail, 0, payload, sharedClaims.length, tail.length);
-        return payload;
+        ByteArrayBuilder out = new ByteArrayBuilder(sharedClaims.length + 40);
+        out.write(sharedClaims);
+        out.write(EXP);
+        decimal(out, expiresAt);
+        out.write(IAT);
+        decimal(out, issuedAt);
+        out.write('}');
+        return out.toByteArray();
+    }
+
+    /** A number's decimal digits (epoch seconds here). */
+    private static void decimal(ByteArrayBuilder out, long value) {
+        if (value < 0) {
+            out.write(Long.toString(value).getBytes(StandardCharsets.US_ASCII));
+            return;
+        }
+        long divisor = 1;
+        while (value / divisor >= 10) {
+            divisor *= 10;
+        }
+        for (; divisor > 0; divisor /= 10) {
+            out.write((int) ('0' + value / divisor % 10));
+        }
     }
 
     /** The claims of a valid session token, or null when it is not one. */

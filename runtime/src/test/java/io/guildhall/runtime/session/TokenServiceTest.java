@@ -59,6 +59,18 @@ class TokenServiceTest {
         assertEquals("[tid, uid, usn, exp, iat]", fieldNames(Json.MAPPER.readTree(payload)));
     }
 
+    @Test
+    void payloadIsCompactJsonInNakamasOrder() {
+        UUID user = UUID.fromString("01234567-89ab-7def-8123-456789abcdef");
+        for (long issuedAt : new long[] {0, 7, 1_795_486_803L, -5}) {
+            TokenService.Pair pair = tokens.issue("tid-1", user, "plain_name", Map.of("k", "v"), issuedAt, 1000);
+            String payload = new String(Base64.getUrlDecoder().decode(
+                    new String(pair.refreshToken(), StandardCharsets.US_ASCII).split("\\.")[1]), StandardCharsets.UTF_8);
+            assertEquals("{\"tid\":\"tid-1\",\"uid\":\"01234567-89ab-7def-8123-456789abcdef\",\"usn\":\"plain_name\","
+                    + "\"vrs\":{\"k\":\"v\"},\"exp\":4600,\"iat\":" + issuedAt + "}", payload);
+        }
+    }
+
     private static String fieldNames(JsonNode node) {
         StringBuilder names = new StringBuilder("[");
         node.fieldNames().forEachRemaining(name -> names.append(names.length() > 1 ? ", " : "").append(name));
