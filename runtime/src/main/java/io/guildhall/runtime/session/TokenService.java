@@ -19,7 +19,6 @@ import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -52,8 +51,7 @@ public final class TokenService {
         this.refreshLifetimeSec = refreshLifetimeSec;
     }
 
-    /** A session token and its refresh token. */
-    /** The tokens are compact JWS strings, held as their ASCII bytes: they go to the wire as they are. */
+    /** A session token and its refresh token: compact JWS strings held as their ASCII bytes, as they go to the wire. */
     public record Pair(byte[] token, byte[] refreshToken, SessionToken claims) {
     }
 
@@ -191,7 +189,7 @@ public final class TokenService {
 
     private static final class Signer {
         // A client sends the same token for its whole life; verifying it once is enough. Bounded,
-        // keyed by the exact token string, and each entry leaves the cache when its token expires.
+        // keyed by the exact token string, and no entry stays longer than one token lifetime.
         private static final int VERIFIED_CACHE_SIZE = 50_000;
 
         private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
