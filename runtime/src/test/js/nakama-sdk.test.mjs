@@ -541,3 +541,38 @@ describe("session", () => {
     }
   });
 });
+
+// A second server with session.refresh_token_rotation on (and a 2 s reuse grace), started by
+// NakamaJsSdkTest; skipped when the file is run by hand against a single server.
+const ROTATION_PORT = process.env.GUILDHALL_ROTATION_PORT;
+const ROTATION_GRACE_SEC = Number(process.env.GUILDHALL_ROTATION_GRACE_SEC || "2");
+
+describe("refresh-token rotation", { skip: !ROTATION_PORT && "no rotation server (GUILDHALL_ROTATION_PORT)" }, () => {
+  test("concurrent auto-refreshing calls all succeed; the exchanged refresh token later ends the session", async () => {
+    const c = new Client(SERVER_KEY, HOST, ROTATION_PORT, false, TIMEOUT_MS, true);
+    const session = await ok(c.authenticateCustom(customId(), true), "custom sign-up");
+    const original = { token: session.token, refresh: session.refresh_token };
+    await sleep(1100); // tokens minted within one second are identical: let the rotation show
+    const start = requests.length;
+
+    // Every call refreshes first (60 s tokens are always within the SDK's 5-minute margin), all with
+    // the same refresh token at once: the first rotates it, the others fall in the grace window.
+    const accounts = await Promise.all([1, 2, 3, 4].map((i) => ok(c.getAccount(session), `concurrent getAccount #${i}`)));
+    for (const account of accounts) {
+      assert.equal(account.user.id, session.user_id);
+    }
+    const refreshes = requests.slice(start).filter((r) => r.path === "/v2/account/session/refresh").length;
+    assert.equal(refreshes, 4, "each concurrent call refreshed with the same token");
+    assert.notEqual(session.refresh_token, original.refresh, "the refresh token was rotated");
+    assert.equal((await ok(c.getAccount(session), "getAccount with the rotated tokens")).user.id, session.user_id);
+
+    // After the grace window, presenting the exchanged token is reuse: it is refused, and every token
+    // of that session goes with it, the current ones included.
+    await sleep(ROTATION_GRACE_SEC * 1000 + 1100);
+    const noRefresh = new Client(SERVER_KEY, HOST, ROTATION_PORT, false, TIMEOUT_MS, false);
+    await rejectsWithStatus(noRefresh.sessionRefresh(Session.restore(original.token, original.refresh)), 401,
+      "refresh with the exchanged token");
+    await rejectsWithStatus(noRefresh.sessionRefresh(session), 401, "refresh with the current token after the reuse");
+    await rejectsWithStatus(noRefresh.getAccount(session), 401, "getAccount with the current session token after the reuse");
+  });
+});

@@ -24,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code src/test/js/package-lock.json} and installed by the {@code npm ci} step of this module's
  * build) against the real server, started in-process with its default configuration. The server's
  * default 60 s session lifetime makes the SDK refresh the session before every call, so the
- * pre-emptive refresh path is exercised throughout.
+ * pre-emptive refresh path is exercised throughout. A second server runs with refresh-token rotation
+ * on, for the SDK's concurrent pre-emptive refreshes against it.
  *
  * <p>The behaviours checked are in {@code src/test/js/nakama-sdk.test.mjs}; this test passes when
  * that node:test run exits 0, and otherwise fails with the whole node output in its message.
@@ -34,8 +35,13 @@ class NakamaJsSdkTest {
     private static final long NODE_TIMEOUT_SECONDS = 120;
     private static final String SCRIPT = "nakama-sdk.test.mjs";
 
+    /** A short reuse grace for the second server, so the test can outwait it. */
+    private static final int ROTATION_GRACE_SEC = 2;
+
     @TempDir
     Path dataDir;
+    @TempDir
+    Path rotationDataDir;
 
     @Test
     @Timeout(value = NODE_TIMEOUT_SECONDS + 60, unit = TimeUnit.SECONDS)
@@ -47,7 +53,9 @@ class NakamaJsSdkTest {
                 "nakama-js is not installed in " + jsDir
                         + "; run `npm ci --ignore-scripts` there (the Maven build does this at generate-test-resources)");
 
-        try (TestServer server = TestServer.start(dataDir)) {
+        try (TestServer server = TestServer.start(dataDir);
+             TestServer rotating = TestServer.start(rotationDataDir, "--session.refresh_token_rotation=true",
+                     "--session.refresh_token_reuse_grace_sec=" + ROTATION_GRACE_SEC)) {
             ProcessBuilder pb = new ProcessBuilder(List.of(
                     node(),
                     "--test",
@@ -60,6 +68,8 @@ class NakamaJsSdkTest {
             env.put("GUILDHALL_HOST", "127.0.0.1");
             env.put("GUILDHALL_PORT", Integer.toString(server.port()));
             env.put("GUILDHALL_SERVER_KEY", "defaultkey");
+            env.put("GUILDHALL_ROTATION_PORT", Integer.toString(rotating.port()));
+            env.put("GUILDHALL_ROTATION_GRACE_SEC", Integer.toString(ROTATION_GRACE_SEC));
             env.put("NO_COLOR", "1");
             env.put("FORCE_COLOR", "0");
             env.remove("NODE_OPTIONS");
