@@ -132,7 +132,8 @@ final class MvStoreEngine implements StoreEngine {
         FileStore<?> files = store.getFileStore();
         if (files.getChunksFillRate() < CHUNK_FILL_TARGET && store.compact(CHUNK_FILL_TARGET, REWRITE_BYTES)) {
             // compact() only marks live pages dirty; this commit writes them and frees the old chunks
-            store.commit();
+            // (through commit(): it may reuse freed space like any other, so the header goes with it)
+            commit();
             store.sync();
             return true;
         }
