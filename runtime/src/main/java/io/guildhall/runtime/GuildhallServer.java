@@ -31,9 +31,11 @@ import org.xnio.XnioWorker;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongFunction;
 
 /** Wires the server from its configuration, starts it, and shuts it down cleanly. */
 public final class GuildhallServer implements AutoCloseable {
@@ -115,17 +117,9 @@ public final class GuildhallServer implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
-        janitor.scheduleWithFixedDelay(() -> revocations.prune(System.currentTimeMillis() / 1000)
-                .exceptionally(e -> {
-                    LOG.warn("Pruning expired revocations failed: {}", e.getMessage());
-                    return 0;
-                }), 60, 60, TimeUnit.SECONDS);
+        schedulePruning("revocations", revocations::prune);
         if (rotation != null) {
-            janitor.scheduleWithFixedDelay(() -> rotation.prune(System.currentTimeMillis() / 1000)
-                    .exceptionally(e -> {
-                        LOG.warn("Pruning expired refresh-token rotations failed: {}", e.getMessage());
-                        return 0;
-                    }), 60, 60, TimeUnit.SECONDS);
+            schedulePruning("refresh-token rotations", rotation::prune);
         }
         LOG.info("Guildhall game API listening on {}:{}", config.string(Setting.SOCKET_ADDRESS), port);
     }
@@ -153,6 +147,15 @@ public final class GuildhallServer implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    /** Every minute, drops what no live token can match any more (a failure is logged and retried). */
+    private void schedulePruning(String what, LongFunction<CompletableFuture<Integer>> prune) {
+        janitor.scheduleWithFixedDelay(() -> prune.apply(System.currentTimeMillis() / 1000)
+                .exceptionally(e -> {
+                    LOG.warn("Pruning expired {} failed: {}", what, e.getMessage());
+                    return 0;
+                }), 60, 60, TimeUnit.SECONDS);
     }
 
     static void validate(Config config) {
