@@ -8,7 +8,9 @@ import io.guildhall.runtime.config.ConfigException;
 import io.guildhall.runtime.config.Setting;
 import io.guildhall.runtime.http.Authenticator;
 import io.guildhall.runtime.http.Responses;
+import io.guildhall.runtime.plugin.KeySetCache;
 import io.guildhall.runtime.plugin.PluginHost;
+import io.guildhall.runtime.plugin.SharedHttpClient;
 import io.guildhall.runtime.session.RefreshRotation;
 import io.guildhall.runtime.session.Revocations;
 import io.guildhall.runtime.session.TokenService;
@@ -30,6 +32,8 @@ import org.xnio.XnioWorker;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
@@ -54,11 +58,11 @@ public final class GuildhallServer implements AutoCloseable {
     private volatile boolean stopping;
     private boolean closed;
 
-    private GuildhallServer(Config config) {
+    private GuildhallServer(Config config, Clock clock) {
         this.config = config;
         validate(config);
         warnAboutDefaultKeys(config);
-        this.plugins = PluginHost.load(config, Path.of(config.string(Setting.PLUGINS_DIR)));
+        this.plugins = PluginHost.load(config, Path.of(config.string(Setting.PLUGINS_DIR)), pluginServices(config, clock));
         checkUnknownKeys(config, plugins);
         LOG.info("Effective configuration: {}", config.describe());
 
@@ -74,7 +78,7 @@ public final class GuildhallServer implements AutoCloseable {
         int cores = Runtime.getRuntime().availableProcessors();
         this.passwords = new Passwords(config.integer(Setting.ACCOUNT_BCRYPT_COST), Math.max(1, cores - 1), 256);
         this.worker = createWorker(cores);
-        AccountService accounts = new AccountService(store, passwords, revocations, worker);
+        AccountService accounts = new AccountService(store, passwords, revocations, worker, plugins::providerFor);
         Authenticator authenticator = new Authenticator(config.string(Setting.SOCKET_SERVER_KEY), tokens, revocations);
 
         RefreshRotation rotation = config.bool(Setting.SESSION_REFRESH_TOKEN_ROTATION)
@@ -142,7 +146,25 @@ public final class GuildhallServer implements AutoCloseable {
     }
 
     public static GuildhallServer start(Config config) {
-        return new GuildhallServer(config);
+        return new GuildhallServer(config, Clock.systemUTC());
+    }
+
+    /** Starts the server reading time from {@code clock} (tests set it instead of sleeping). */
+    public static GuildhallServer start(Config config, Clock clock) {
+        return new GuildhallServer(config, clock);
+    }
+
+    /** The outbound HTTP client and key-set cache that every plugin shares. */
+    private static PluginHost.Services pluginServices(Config config, Clock clock) {
+        SharedHttpClient http = new SharedHttpClient(
+                Duration.ofMillis(config.number(Setting.PLUGINS_HTTP_CONNECT_TIMEOUT_MS)),
+                Duration.ofMillis(config.number(Setting.PLUGINS_HTTP_TIMEOUT_MS)),
+                config.integer(Setting.PLUGINS_HTTP_MAX_RESPONSE_BYTES));
+        KeySetCache keySets = new KeySetCache(http, clock,
+                Duration.ofSeconds(config.number(Setting.PLUGINS_KEY_CACHE_TTL_SEC)),
+                Duration.ofSeconds(config.number(Setting.PLUGINS_KEY_REFETCH_INTERVAL_SEC)),
+                config.number(Setting.PLUGINS_KEY_CACHE_MAX_BYTES));
+        return new PluginHost.Services(http, keySets, clock);
     }
 
     public int port() {
@@ -170,7 +192,9 @@ public final class GuildhallServer implements AutoCloseable {
             throw new ConfigException("session.encryption_key and session.refresh_encryption_key must differ");
         }
         for (Setting positive : List.of(Setting.SESSION_TOKEN_EXPIRY_SEC, Setting.SESSION_REFRESH_TOKEN_EXPIRY_SEC,
-                Setting.SOCKET_MAX_REQUEST_SIZE_BYTES, Setting.SOCKET_IDLE_TIMEOUT_MS)) {
+                Setting.SOCKET_MAX_REQUEST_SIZE_BYTES, Setting.SOCKET_IDLE_TIMEOUT_MS,
+                Setting.PLUGINS_HTTP_CONNECT_TIMEOUT_MS, Setting.PLUGINS_HTTP_TIMEOUT_MS, Setting.PLUGINS_HTTP_MAX_RESPONSE_BYTES,
+                Setting.PLUGINS_KEY_CACHE_TTL_SEC, Setting.PLUGINS_KEY_REFETCH_INTERVAL_SEC, Setting.PLUGINS_KEY_CACHE_MAX_BYTES)) {
             if (config.number(positive) < 1) {
                 throw new ConfigException(positive.key() + " must be at least 1");
             }

@@ -7,6 +7,7 @@ import io.guildhall.runtime.http.Continue;
 import io.guildhall.runtime.http.HttpError;
 import io.guildhall.runtime.http.JsonBody;
 import io.guildhall.runtime.plugin.PluginHost;
+import io.guildhall.runtime.plugin.ProviderCalls;
 import io.guildhall.spi.IdentityProvider;
 import io.guildhall.spi.Operation;
 import io.guildhall.spi.Proof;
@@ -28,14 +29,16 @@ final class IdentityApi {
         this.then = then;
     }
 
-    /** Runs on the IO thread; moves to the workers when the provider may block. */
+    /**
+     * Runs on the IO thread. A provider that may block is called on its own bounded threads
+     * ({@link ProviderCalls}), and the rest continues on the request workers.
+     */
     CompletableFuture<?> authenticate(Call call) {
         IdentityProvider provider = provider(call);
-        return provider.mayBlock() ? then.onWorkers(() -> authenticate(call, provider)) : authenticate(call, provider);
+        return then.compose(prove(provider, Operation.AUTHENTICATE, call), proof -> authenticate(call, provider, proof));
     }
 
-    private CompletableFuture<?> authenticate(Call call, IdentityProvider provider) {
-        Proof proof = provider.prove(new CallProviderRequest(Operation.AUTHENTICATE, call));
+    private CompletableFuture<?> authenticate(Call call, IdentityProvider provider, Proof proof) {
         String username = call.query("username").orElse("");
         if (!username.isEmpty()) {
             Usernames.validate(username);
@@ -50,14 +53,25 @@ final class IdentityApi {
 
     CompletableFuture<?> link(Call call) {
         IdentityProvider provider = provider(call);
-        Proof proof = provider.prove(new CallProviderRequest(Operation.LINK, call));
-        return accounts.link(call.session().userId(), provider, proof);
+        return then.compose(prove(provider, Operation.LINK, call),
+                proof -> accounts.link(call.session().userId(), provider, proof));
     }
 
     CompletableFuture<?> unlink(Call call) {
         IdentityProvider provider = provider(call);
-        String subject = provider.unlinkSubject(new CallProviderRequest(Operation.UNLINK, call));
-        return accounts.unlink(call.session().userId(), provider, subject);
+        CallProviderRequest request = new CallProviderRequest(Operation.UNLINK, call);
+        ProviderCalls calls = plugins.calls(provider);
+        CompletableFuture<String> subject = calls == null
+                ? CompletableFuture.completedFuture(provider.unlinkSubject(request))
+                : calls.call(() -> provider.unlinkSubject(request));
+        return then.compose(subject, s -> accounts.unlink(call.session().userId(), provider, s));
+    }
+
+    /** The provider's proof: inline for a provider that never blocks, else on its bounded threads. */
+    private CompletableFuture<Proof> prove(IdentityProvider provider, Operation operation, Call call) {
+        CallProviderRequest request = new CallProviderRequest(operation, call);
+        ProviderCalls calls = plugins.calls(provider);
+        return calls == null ? CompletableFuture.completedFuture(provider.prove(request)) : calls.call(() -> provider.prove(request));
     }
 
     private IdentityProvider provider(Call call) {

@@ -21,6 +21,12 @@ public enum Setting {
     DATA_DIR("data.dir", "./data", false),
     DATA_ENGINE("data.engine", "mvstore", false),
     PLUGINS_DIR("plugins.dir", "./plugins", false),
+    PLUGINS_HTTP_CONNECT_TIMEOUT_MS("plugins.http_connect_timeout_ms", "3000", false),
+    PLUGINS_HTTP_TIMEOUT_MS("plugins.http_timeout_ms", "5000", false),
+    PLUGINS_HTTP_MAX_RESPONSE_BYTES("plugins.http_max_response_bytes", "1048576", false),
+    PLUGINS_KEY_CACHE_TTL_SEC("plugins.key_cache_ttl_sec", "3600", false),
+    PLUGINS_KEY_REFETCH_INTERVAL_SEC("plugins.key_refetch_interval_sec", "10", false),
+    PLUGINS_KEY_CACHE_MAX_BYTES("plugins.key_cache_max_bytes", "8388608", false),
     SHUTDOWN_GRACE_SEC("shutdown_grace_sec", "10", false);
 
     private final String key;

@@ -2,6 +2,10 @@ package io.guildhall.runtime.plugin;
 
 import io.guildhall.runtime.config.Config;
 import io.guildhall.spi.IdentityProvider;
+import io.guildhall.spi.IdentitySlot;
+import io.guildhall.spi.KeySets;
+import io.guildhall.spi.OutboundHttp;
+import io.guildhall.spi.PluginConfig;
 import io.guildhall.spi.ProviderContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,6 +16,7 @@ import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -32,14 +37,23 @@ public final class PluginHost {
     private static final Logger LOG = LoggerFactory.getLogger(PluginHost.class);
     private static final Pattern PROVIDER_ID = Pattern.compile("[a-z0-9]{1,64}");
 
+    /** Calls of a provider that may block, at most this many at once unless its section says otherwise. */
+    static final int DEFAULT_MAX_IN_FLIGHT = 64;
+
+    /** What every plugin shares: the outbound HTTP client, the key-set cache and the clock. */
+    public record Services(OutboundHttp http, KeySets keySets, Clock clock) {
+    }
+
     private final Map<String, IdentityProvider> providers = new LinkedHashMap<>();
     private final Map<String, String> origins = new LinkedHashMap<>();
+    private final Map<String, ProviderCalls> calls = new LinkedHashMap<>();
+    private final List<IdentityProvider> started = new ArrayList<>();
     private final List<URLClassLoader> loaders = new ArrayList<>();
 
     private PluginHost() {
     }
 
-    public static PluginHost load(Config config, Path pluginsDir) {
+    public static PluginHost load(Config config, Path pluginsDir, Services services) {
         PluginHost host = new PluginHost();
         host.loadFrom(PluginHost.class.getClassLoader(), "classpath", true);
         for (Path jar : jars(pluginsDir)) {
@@ -47,7 +61,12 @@ public final class PluginHost {
             host.loaders.add(loader);
             host.loadFrom(loader, jar.toString(), false);
         }
-        host.initialise(config);
+        try {
+            host.initialise(config, services);
+        } catch (RuntimeException e) {
+            host.close();
+            throw e;
+        }
         return host;
     }
 
@@ -98,17 +117,64 @@ public final class PluginHost {
         origins.put(id, origin);
     }
 
-    private void initialise(Config config) {
+    private void initialise(Config config, Services services) {
         for (IdentityProvider provider : providers.values()) {
-            ProviderContext context = () -> config.section(provider.configSection());
+            PluginConfig section = config.section(provider.configSection());
+            ProviderContext context = new Context(section, services);
             try {
                 provider.init(context);
             } catch (Exception | LinkageError e) {
                 throw new PluginException("Plugin " + origins.get(provider.id()) + ": identity provider '" + provider.id()
                         + "' failed to start: " + e.getMessage(), e);
             }
-            LOG.info("Identity provider '{}' from {}", provider.id(), origins.get(provider.id()));
+            started.add(provider);
+            if (provider.mayBlock()) {
+                long bound = section.number("max_in_flight", DEFAULT_MAX_IN_FLIGHT);
+                if (bound < 1 || bound > 10_000) {
+                    throw new PluginException(provider.configSection() + ".max_in_flight must be between 1 and 10000, got " + bound);
+                }
+                calls.put(provider.id(), new ProviderCalls(provider, (int) bound));
+            }
+            String problem = provider.configurationProblem();
+            if (problem == null) {
+                LOG.info("Identity provider '{}' from {}: active", provider.id(), origins.get(provider.id()));
+            } else {
+                LOG.info("Identity provider '{}' from {}: not configured ({}); its requests are refused",
+                        provider.id(), origins.get(provider.id()), problem);
+            }
         }
+    }
+
+    private record Context(PluginConfig config, Services services) implements ProviderContext {
+        @Override
+        public OutboundHttp http() {
+            return services.http();
+        }
+
+        @Override
+        public KeySets keySets() {
+            return services.keySets();
+        }
+
+        @Override
+        public Clock clock() {
+            return services.clock();
+        }
+    }
+
+    /** The bounded threads on which a provider that may block is called; null for one that never blocks. */
+    public ProviderCalls calls(IdentityProvider provider) {
+        return calls.get(provider.id());
+    }
+
+    /** The provider whose identities fill this slot of the account, or null (the first loaded wins). */
+    public IdentityProvider providerFor(IdentitySlot slot) {
+        for (IdentityProvider provider : providers.values()) {
+            if (provider.slot() == slot) {
+                return provider;
+            }
+        }
+        return null;
     }
 
     /** The provider with this id, or null. */
@@ -126,6 +192,16 @@ public final class PluginHost {
     }
 
     public void close() {
+        calls.values().forEach(ProviderCalls::close);
+        for (int i = started.size() - 1; i >= 0; i--) {
+            IdentityProvider provider = started.get(i);
+            try {
+                provider.close();
+            } catch (RuntimeException | LinkageError e) {
+                LOG.warn("Identity provider '{}' failed to close: {}", provider.id(), e.getMessage());
+            }
+        }
+        started.clear();
         for (URLClassLoader loader : loaders) {
             try {
                 loader.close();

@@ -21,6 +21,11 @@ public final class TestServer implements AutoCloseable {
 
     /** Starts the server; extra configuration as flags {@code --section.key=value}. */
     public static TestServer start(Path dataDir, String... flags) {
+        return start(dataDir, java.time.Clock.systemUTC(), flags);
+    }
+
+    /** Starts the server reading time from {@code clock}. */
+    public static TestServer start(Path dataDir, java.time.Clock clock, String... flags) {
         List<String> args = new ArrayList<>(List.of(
                 "--socket.address=127.0.0.1",
                 "--socket.port=0",
@@ -29,7 +34,7 @@ public final class TestServer implements AutoCloseable {
                 "--account.bcrypt_cost=4",
                 "--shutdown_grace_sec=2"));
         args.addAll(List.of(flags));
-        return new TestServer(GuildhallServer.start(ConfigLoader.load(args.toArray(String[]::new), Map.of())));
+        return new TestServer(GuildhallServer.start(ConfigLoader.load(args.toArray(String[]::new), Map.of()), clock));
     }
 
     public int port() {
