@@ -8,6 +8,7 @@ import io.guildhall.runtime.config.ConfigException;
 import io.guildhall.runtime.config.Setting;
 import io.guildhall.runtime.http.Authenticator;
 import io.guildhall.runtime.http.Responses;
+import io.guildhall.runtime.module.ModuleAccounts;
 import io.guildhall.runtime.plugin.KeySetCache;
 import io.guildhall.runtime.plugin.PluginHost;
 import io.guildhall.runtime.plugin.SharedHttpClient;
@@ -19,6 +20,7 @@ import io.guildhall.runtime.store.Store;
 import io.guildhall.runtime.store.Stores;
 import io.guildhall.spi.ApiException;
 import io.guildhall.spi.Code;
+import io.guildhall.spi.module.Accounts;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
 import io.undertow.server.handlers.GracefulShutdownHandler;
@@ -44,7 +46,7 @@ import java.util.function.LongFunction;
 /** Wires the server from its configuration, starts it, and shuts it down cleanly. */
 public final class GuildhallServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GuildhallServer.class);
-    private static final List<String> CORE_SECTIONS = List.of("socket.", "session.", "data.", "account.", "plugins.");
+    private static final List<String> CORE_SECTIONS = List.of("socket.", "session.", "data.", "account.", "plugins.", "runtime.");
 
     private final Config config;
     private final PluginHost plugins;
@@ -62,7 +64,9 @@ public final class GuildhallServer implements AutoCloseable {
         this.config = config;
         validate(config);
         warnAboutDefaultKeys(config);
-        this.plugins = PluginHost.load(config, Path.of(config.string(Setting.PLUGINS_DIR)), pluginServices(config, clock));
+        ModuleAccounts moduleAccounts = new ModuleAccounts();
+        this.plugins = PluginHost.load(config, Path.of(config.string(Setting.PLUGINS_DIR)),
+                pluginServices(config, clock, moduleAccounts));
         checkUnknownKeys(config, plugins);
         LOG.info("Effective configuration: {}", config.describe());
 
@@ -79,6 +83,7 @@ public final class GuildhallServer implements AutoCloseable {
         this.passwords = new Passwords(config.integer(Setting.ACCOUNT_BCRYPT_COST), Math.max(1, cores - 1), 256);
         this.worker = createWorker(cores);
         AccountService accounts = new AccountService(store, passwords, revocations, worker, plugins::providerFor);
+        moduleAccounts.bind(accounts);
         Authenticator authenticator = new Authenticator(config.string(Setting.SOCKET_SERVER_KEY), tokens, revocations);
 
         RefreshRotation rotation = config.bool(Setting.SESSION_REFRESH_TOKEN_ROTATION)
@@ -87,7 +92,7 @@ public final class GuildhallServer implements AutoCloseable {
                 : null;
         this.shutdown = new GracefulShutdownHandler(ApiRoutes.build(plugins, accounts, tokens, revocations, rotation,
                 authenticator, config.bool(Setting.SESSION_SINGLE_SESSION),
-                config.number(Setting.SOCKET_MAX_REQUEST_SIZE_BYTES), worker));
+                config.number(Setting.SOCKET_MAX_REQUEST_SIZE_BYTES), worker, config.string(Setting.RUNTIME_HTTP_KEY)));
         this.undertow = Undertow.builder()
                 .setWorker(worker)
                 .addHttpListener(config.integer(Setting.SOCKET_PORT), config.string(Setting.SOCKET_ADDRESS))
@@ -155,7 +160,7 @@ public final class GuildhallServer implements AutoCloseable {
     }
 
     /** The outbound HTTP client and key-set cache that every plugin shares. */
-    private static PluginHost.Services pluginServices(Config config, Clock clock) {
+    private static PluginHost.Services pluginServices(Config config, Clock clock, Accounts accounts) {
         SharedHttpClient http = new SharedHttpClient(
                 Duration.ofMillis(config.number(Setting.PLUGINS_HTTP_CONNECT_TIMEOUT_MS)),
                 Duration.ofMillis(config.number(Setting.PLUGINS_HTTP_TIMEOUT_MS)),
@@ -164,7 +169,7 @@ public final class GuildhallServer implements AutoCloseable {
                 Duration.ofSeconds(config.number(Setting.PLUGINS_KEY_CACHE_TTL_SEC)),
                 Duration.ofSeconds(config.number(Setting.PLUGINS_KEY_REFETCH_INTERVAL_SEC)),
                 config.number(Setting.PLUGINS_KEY_CACHE_MAX_BYTES));
-        return new PluginHost.Services(http, keySets, clock);
+        return new PluginHost.Services(http, keySets, clock, accounts);
     }
 
     public int port() {
@@ -183,6 +188,9 @@ public final class GuildhallServer implements AutoCloseable {
     static void validate(Config config) {
         if (config.string(Setting.SOCKET_SERVER_KEY).isEmpty()) {
             throw new ConfigException("socket.server_key must not be empty");
+        }
+        if (config.string(Setting.RUNTIME_HTTP_KEY).isEmpty()) {
+            throw new ConfigException("runtime.http_key must not be empty");
         }
         String sessionKey = config.string(Setting.SESSION_ENCRYPTION_KEY);
         String refreshKey = config.string(Setting.SESSION_REFRESH_ENCRYPTION_KEY);

@@ -267,6 +267,9 @@ public final class AccountService {
             user.langTag = updated(update.langTag(), user.langTag);
             user.location = updated(update.location(), user.location);
             user.timezone = updated(update.timezone(), user.timezone);
+            if (update.metadata() != null) {
+                user.metadata = update.metadata().isEmpty() ? "{}" : update.metadata();
+            }
             // Setting identical values is a no-op, update time included (as Nakama's "is distinct from").
             if (!Arrays.equals(before, AccountStore.encode(user))) {
                 user.updateTime = nowSec();
@@ -274,6 +277,46 @@ public final class AccountService {
             }
             return null;
         });
+    }
+
+    /**
+     * Bans or unbans the account. A ban ends every session of the player (durably, like a logout
+     * everywhere) and sign-in answers "User account banned." until the unban.
+     */
+    public CompletableFuture<Void> setBanned(UUID userId, boolean banned) {
+        CompletableFuture<Void> changed = store.write(() -> {
+            UserRecord user = loadOrNotFound(userId, "Account not found.");
+            if (user.banned() != banned) {
+                user.disableTime = banned ? nowSec() : 0;
+                user.updateTime = nowSec();
+                accounts.save(user);
+            }
+            return null;
+        });
+        if (!banned) {
+            return changed;
+        }
+        return changed.thenCompose(v -> revocations.revokeAllBefore(userId, System.currentTimeMillis() + 1));
+    }
+
+    /** The stored account, or null. For server modules; what it returns may not be durable yet. */
+    public UserRecord byId(String userId) {
+        return accounts.load(userId);
+    }
+
+    public UserRecord byUsername(String username) {
+        String owner = accounts.ownerOfUsername(username);
+        return owner == null ? null : accounts.load(owner);
+    }
+
+    public UserRecord byIdentity(String provider, String subject) {
+        String owner = accounts.ownerOf(provider, subject);
+        return owner == null ? null : accounts.load(owner);
+    }
+
+    /** Completes once everything read so far is durable. */
+    public CompletableFuture<Void> durable() {
+        return store.durable();
     }
 
     /** Deletes the account and invalidates all its tokens; a missing account is not an error. */

@@ -18,6 +18,7 @@ public enum Setting {
     SESSION_REFRESH_TOKEN_ROTATION("session.refresh_token_rotation", "false", false),
     SESSION_REFRESH_TOKEN_REUSE_GRACE_SEC("session.refresh_token_reuse_grace_sec", "10", false),
     ACCOUNT_BCRYPT_COST("account.bcrypt_cost", "13", false),
+    RUNTIME_HTTP_KEY("runtime.http_key", "defaulthttpkey", true),
     DATA_DIR("data.dir", "./data", false),
     DATA_ENGINE("data.engine", "mvstore", false),
     PLUGINS_DIR("plugins.dir", "./plugins", false),
