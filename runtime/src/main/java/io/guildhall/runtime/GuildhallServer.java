@@ -8,6 +8,8 @@ import io.guildhall.runtime.config.ConfigException;
 import io.guildhall.runtime.config.Setting;
 import io.guildhall.runtime.http.Authenticator;
 import io.guildhall.runtime.http.Responses;
+import io.guildhall.runtime.analytics.client.AnalyticsClients;
+import io.guildhall.runtime.analytics.client.EmbeddedAnalyticsClient;
 import io.guildhall.runtime.module.ModuleAccounts;
 import io.guildhall.runtime.plugin.KeySetCache;
 import io.guildhall.runtime.plugin.PluginHost;
@@ -20,6 +22,7 @@ import io.guildhall.runtime.store.Store;
 import io.guildhall.runtime.store.Stores;
 import io.guildhall.spi.ApiException;
 import io.guildhall.spi.Code;
+import io.guildhall.spi.analytics.AnalyticsClient;
 import io.guildhall.spi.module.Accounts;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
@@ -46,7 +49,7 @@ import java.util.function.LongFunction;
 /** Wires the server from its configuration, starts it, and shuts it down cleanly. */
 public final class GuildhallServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GuildhallServer.class);
-    private static final List<String> CORE_SECTIONS = List.of("socket.", "session.", "data.", "account.", "plugins.", "runtime.");
+    private static final List<String> CORE_SECTIONS = List.of("socket.", "session.", "data.", "account.", "plugins.", "runtime.", "satori.");
 
     private final Config config;
     private final PluginHost plugins;
@@ -65,8 +68,12 @@ public final class GuildhallServer implements AutoCloseable {
         validate(config);
         warnAboutDefaultKeys(config);
         ModuleAccounts moduleAccounts = new ModuleAccounts();
+        EmbeddedAnalyticsClient embeddedAnalytics = new EmbeddedAnalyticsClient();
+        AnalyticsClient analytics = AnalyticsClients.remote(config)
+                ? AnalyticsClients.remote(config, clock, daemonScheduler("analytics-client-retries"))
+                : embeddedAnalytics;
         this.plugins = PluginHost.load(config, Path.of(config.string(Setting.PLUGINS_DIR)),
-                pluginServices(config, clock, moduleAccounts));
+                pluginServices(config, clock, moduleAccounts, analytics));
         checkUnknownKeys(config, plugins);
         LOG.info("Effective configuration: {}", config.describe());
 
@@ -160,7 +167,15 @@ public final class GuildhallServer implements AutoCloseable {
     }
 
     /** The outbound HTTP client and key-set cache that every plugin shares. */
-    private static PluginHost.Services pluginServices(Config config, Clock clock, Accounts accounts) {
+    private static ScheduledExecutorService daemonScheduler(String name) {
+        return Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, name);
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    private static PluginHost.Services pluginServices(Config config, Clock clock, Accounts accounts, AnalyticsClient analytics) {
         SharedHttpClient http = new SharedHttpClient(
                 Duration.ofMillis(config.number(Setting.PLUGINS_HTTP_CONNECT_TIMEOUT_MS)),
                 Duration.ofMillis(config.number(Setting.PLUGINS_HTTP_TIMEOUT_MS)),
@@ -169,7 +184,7 @@ public final class GuildhallServer implements AutoCloseable {
                 Duration.ofSeconds(config.number(Setting.PLUGINS_KEY_CACHE_TTL_SEC)),
                 Duration.ofSeconds(config.number(Setting.PLUGINS_KEY_REFETCH_INTERVAL_SEC)),
                 config.number(Setting.PLUGINS_KEY_CACHE_MAX_BYTES));
-        return new PluginHost.Services(http, keySets, clock, accounts);
+        return new PluginHost.Services(http, keySets, clock, accounts, analytics);
     }
 
     public int port() {
@@ -226,7 +241,7 @@ public final class GuildhallServer implements AutoCloseable {
 
     private static void warnAboutDefaultKeys(Config config) {
         for (Setting setting : Setting.values()) {
-            if (setting.secret() && config.isDefault(setting)) {
+            if (setting.secret() && !setting.defaultValue().isEmpty() && config.isDefault(setting)) {
                 LOG.warn("!!! {} is still the built-in default: anyone can forge or use it. Set {} (or --{}=...) before "
                         + "going to production. !!!", setting.key(), setting.environmentName(), setting.key());
             }

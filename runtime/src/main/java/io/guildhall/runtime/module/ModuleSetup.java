@@ -6,6 +6,7 @@ import io.guildhall.spi.IdentityProvider;
 import io.guildhall.spi.KeySets;
 import io.guildhall.spi.OutboundHttp;
 import io.guildhall.spi.PluginConfig;
+import io.guildhall.spi.analytics.AnalyticsClient;
 import io.guildhall.spi.module.Accounts;
 import io.guildhall.spi.module.AfterHook;
 import io.guildhall.spi.module.ApiOperation;
@@ -60,6 +61,11 @@ public final class ModuleSetup implements Initializer {
         @Override
         public Accounts accounts() {
             return services.accounts();
+        }
+
+        @Override
+        public AnalyticsClient analytics() {
+            return services.analytics();
         }
     }
 

@@ -4,6 +4,7 @@ import io.guildhall.runtime.config.Config;
 import io.guildhall.runtime.module.Hooks;
 import io.guildhall.runtime.module.ModuleSetup;
 import io.guildhall.runtime.module.Rpcs;
+import io.guildhall.spi.analytics.AnalyticsClient;
 import io.guildhall.spi.module.Accounts;
 import io.guildhall.spi.module.ModuleContext;
 import io.guildhall.spi.module.ServerModule;
@@ -48,7 +49,7 @@ public final class PluginHost {
     private static final Pattern MODULE_NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
     /** What every plugin shares: the outbound HTTP client, the key-set cache, the clock, the accounts API. */
-    public record Services(OutboundHttp http, KeySets keySets, Clock clock, Accounts accounts) {
+    public record Services(OutboundHttp http, KeySets keySets, Clock clock, Accounts accounts, AnalyticsClient analytics) {
     }
 
     private final Map<String, IdentityProvider> providers = new LinkedHashMap<>();

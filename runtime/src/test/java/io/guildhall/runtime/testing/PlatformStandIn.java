@@ -46,9 +46,14 @@ public final class PlatformStandIn implements AutoCloseable {
     }
 
     /** A request as the stand-in saw it. */
-    public record Request(String method, URI uri, Map<String, String> query, byte[] body) {
+    public record Request(String method, URI uri, Map<String, String> query, byte[] body, Map<String, String> headers) {
         public String bodyText() {
             return new String(body, StandardCharsets.UTF_8);
+        }
+
+        /** A request header's first value (name in any case), or null. */
+        public String header(String name) {
+            return headers.get(name.toLowerCase(java.util.Locale.ROOT));
         }
     }
 
@@ -112,8 +117,10 @@ public final class PlatformStandIn implements AutoCloseable {
         try (exchange) {
             String path = exchange.getRequestURI().getPath();
             hits.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet();
+            Map<String, String> headers = new java.util.HashMap<>();
+            exchange.getRequestHeaders().forEach((name, values) -> headers.put(name.toLowerCase(java.util.Locale.ROOT), values.get(0)));
             Request request = new Request(exchange.getRequestMethod(), exchange.getRequestURI(),
-                    query(exchange.getRequestURI().getRawQuery()), exchange.getRequestBody().readAllBytes());
+                    query(exchange.getRequestURI().getRawQuery()), exchange.getRequestBody().readAllBytes(), headers);
             while (mode == Mode.HANG) {
                 try {
                     Thread.sleep(20);

@@ -26,4 +26,10 @@ public interface ModuleContext {
 
     /** Player accounts: lookups, updates, bans. */
     Accounts accounts();
+
+    /**
+     * The analytics client: the embedded analytics service, or a remote Satori-compatible one when
+     * {@code satori.url} is set.
+     */
+    io.guildhall.spi.analytics.AnalyticsClient analytics();
 }
