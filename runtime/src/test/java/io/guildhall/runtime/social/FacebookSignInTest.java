@@ -436,6 +436,10 @@ class FacebookSignInTest {
 
     @Test
     void withoutAnAppIdEveryTokenIsRefusedAndWithoutASecretClassicTokensAre(@TempDir Path dir) {
+        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        ListAppender<ILoggingEvent> logs = new ListAppender<>();
+        logs.start();
+        root.addAppender(logs);
         try (FacebookStandIn fb = FacebookStandIn.start();
              TestServer noAppId = TestServer.start(dir.resolve("a"), clock,
                      "--social.facebook_limited_login.jwks_url=" + fb.platform().url(JWKS_PATH),
@@ -452,7 +456,14 @@ class FacebookSignInTest {
                     "an unconfigured provider never calls Facebook");
             ApiClient.Reply limited = signIn(noSecret.client(), fb.limitedLoginToken(userId(), clock.instant()), null);
             assertEquals(200, limited.status(), "Limited Login needs only the app id: " + limited);
+        } finally {
+            root.detachAppender(logs);
         }
+        List<String> lines = logs.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+        assertTrue(lines.stream().anyMatch(l -> l.contains("'facebook'") && l.contains("social.facebook_limited_login.app_id is not set")),
+                "start-up names what is missing: " + lines);
+        assertTrue(lines.stream().anyMatch(l -> l.contains("'facebook'")
+                && l.contains("social.facebook_limited_login.app_secret is not set") && !l.contains("app_id is not set")), lines.toString());
     }
 
     @Test
@@ -528,7 +539,7 @@ class FacebookSignInTest {
                 ApiClient.Reply refused = signIn(client, hung.classicToken(userId(), "One too many", null), null);
                 assertEquals(503, refused.status(), refused.toString());
                 assertEquals(14, refused.code(), refused.toString());
-                assertTrue(System.nanoTime() - started < TimeUnit.SECONDS.toNanos(1), "refused at once");
+                assertTrue(System.nanoTime() - started < TimeUnit.SECONDS.toNanos(2), "refused at once, not after the 30 s deadline");
                 assertEquals(maxInFlight, hung.platform().hits(DEBUG_TOKEN_PATH), "the refused one never called out");
 
                 started = System.nanoTime();
@@ -537,7 +548,7 @@ class FacebookSignInTest {
                     assertEquals(200, device.status(), device.toString());
                 }
                 long deviceMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
-                assertTrue(deviceMs < 3000, "20 device sign-ins took " + deviceMs + " ms while Facebook hung");
+                assertTrue(deviceMs < 5000, "20 device sign-ins took " + deviceMs + " ms while Facebook hung");
                 assertTrue(waiting.stream().noneMatch(Future::isDone), "the Facebook sign-ins were still in flight meanwhile");
 
                 hung.platform().mode(Mode.UP);

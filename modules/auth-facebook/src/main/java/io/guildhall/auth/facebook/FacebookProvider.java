@@ -68,7 +68,7 @@ public final class FacebookProvider implements IdentityProvider {
             limitedLogin = new LimitedLoginVerifier(context.keySets(), jwksUrl, appId, context.clock());
         }
         if (appSecret.isEmpty()) {
-            missing.add(SECTION + ".app_secret is not set: classic Graph access tokens are refused");
+            missing.add(SECTION + ".app_secret is not set, so classic Graph access tokens are refused (Limited Login tokens are still verified)");
         } else if (!appId.isEmpty()) {
             graph = new GraphTokenVerifier(context.http(), graphUrl, appId, appSecret);
         }
