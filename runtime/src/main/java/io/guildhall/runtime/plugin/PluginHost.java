@@ -208,7 +208,7 @@ public final class PluginHost {
             if (problem == null) {
                 LOG.info("Identity provider '{}' from {}: active", provider.id(), origins.get(provider.id()));
             } else {
-                LOG.info("Identity provider '{}' from {}: not configured ({}); its requests are refused",
+                LOG.info("Identity provider '{}' from {}: not fully configured ({})",
                         provider.id(), origins.get(provider.id()), problem);
             }
         }
