@@ -80,7 +80,12 @@ public final class GameCenterStandIn implements AutoCloseable {
 
     /** Credentials for {@link #BUNDLE_ID} signed with the served certificate's key. */
     public Map<String, Object> credentials(String playerId, long timestampMillis) {
-        return credentials(playerId, BUNDLE_ID, timestampMillis, keyUrl(), signerKeys.getPrivate());
+        return credentials(playerId, BUNDLE_ID, timestampMillis);
+    }
+
+    /** Credentials for any bundle id, signed with the served certificate's key. */
+    public Map<String, Object> credentials(String playerId, String bundleId, long timestampMillis) {
+        return credentials(playerId, bundleId, timestampMillis, keyUrl(), signerKeys.getPrivate());
     }
 
     /** An AccountGameCenter message signed by {@code signer}, with a fresh random salt. */

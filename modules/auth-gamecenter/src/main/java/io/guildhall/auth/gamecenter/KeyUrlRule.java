@@ -37,7 +37,10 @@ final class KeyUrlRule {
             throw new Refused("public_key_url scheme '" + scheme + "' is not " + (requireHttps ? "https" : "http(s)"));
         }
         String host = uri.getHost() == null ? "" : uri.getHost().toLowerCase(Locale.ROOT);
-        if (uri.getRawUserInfo() != null || !hosts.contains(host)) {
+        if (uri.getRawUserInfo() != null) {
+            throw new Refused("public_key_url carries user info");
+        }
+        if (!hosts.contains(host)) {
             throw new Refused("public_key_url host '" + host + "' is not in social.gamecenter.allowed_key_hosts");
         }
         String path = uri.getRawPath();
