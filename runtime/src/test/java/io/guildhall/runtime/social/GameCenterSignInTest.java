@@ -21,8 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import static io.guildhall.runtime.social.SteamSignInTest.assertError;
-import static io.guildhall.runtime.social.SteamSignInTest.with;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -179,15 +177,17 @@ class GameCenterSignInTest {
     }
 
     @Test
-    void aKeyUrlWithoutPathIsRefused() {
+    void aKeyUrlWithoutPathOrWithAQueryIsRefused() {
         String root = gameCenter.platform().url("");
         gameCenter.platform().route("/", Reply.status(500));
-        for (String url : List.of(root, root + "/")) {
+        int before = gameCenter.platform().hits(GameCenterStandIn.KEY_PATH);
+        for (String url : List.of(root, root + "/", gameCenter.keyUrl() + "?v=1", gameCenter.keyUrl() + "#x")) {
             Map<String, Object> credentials = gameCenter.credentials(GameCenterStandIn.newPlayerId(), clock.millis());
             credentials.put("public_key_url", url);
             assertError(signIn(api, credentials, ""), 401, 16, FAILED);
         }
         assertEquals(0, gameCenter.platform().hits("/"));
+        assertEquals(before, gameCenter.platform().hits(GameCenterStandIn.KEY_PATH));
     }
 
     @Test
@@ -378,5 +378,11 @@ class GameCenterSignInTest {
         ApiClient.Reply reply = client.get("/v2/account", ApiClient.bearer(session.field("token")));
         assertEquals(200, reply.status(), reply.toString());
         return reply.json();
+    }
+
+    private static void assertError(ApiClient.Reply reply, int status, int code, String message) {
+        assertEquals(status, reply.status(), reply.toString());
+        assertEquals(code, reply.code(), reply.toString());
+        assertEquals(message, reply.message(), reply.toString());
     }
 }

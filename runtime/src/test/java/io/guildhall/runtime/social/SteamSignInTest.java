@@ -391,13 +391,13 @@ class SteamSignInTest {
         return ApiClient.bearer(session.field("token"));
     }
 
-    static void assertError(ApiClient.Reply reply, int status, int code, String message) {
+    private static void assertError(ApiClient.Reply reply, int status, int code, String message) {
         assertEquals(status, reply.status(), reply.toString());
         assertEquals(code, reply.code(), reply.toString());
         assertEquals(message, reply.message(), reply.toString());
     }
 
-    static String[] with(String[] flags, String... more) {
+    private static String[] with(String[] flags, String... more) {
         List<String> all = new ArrayList<>(List.of(flags));
         all.addAll(List.of(more));
         return all.toArray(String[]::new);

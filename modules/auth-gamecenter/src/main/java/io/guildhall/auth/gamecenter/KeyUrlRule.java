@@ -7,7 +7,7 @@ import java.util.Set;
 /**
  * Where a Game Center key certificate may be fetched from: an https URL (unless the studio turned
  * that off) on one of the configured hosts exactly (Nakama accepts any host ending in
- * {@code .apple.com}), with a real path. The client chooses the URL, so this is what keeps the
+ * {@code .apple.com}), with a real path and no query. The client chooses the URL, so this is what keeps the
  * server from fetching, and trusting, whatever it is pointed at.
  */
 final class KeyUrlRule {
@@ -46,6 +46,10 @@ final class KeyUrlRule {
         String path = uri.getRawPath();
         if (path == null || path.isEmpty() || path.equals("/")) {
             throw new Refused("public_key_url has no path");
+        }
+        // Apple's key URLs have neither; refusing them keeps a client from minting endless cache keys.
+        if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
+            throw new Refused("public_key_url has a query or fragment");
         }
         return uri;
     }
