@@ -291,6 +291,17 @@ class GameCenterSignInTest {
     }
 
     @Test
+    void anUnreadableTrustedCaFileStopsStartUp() throws Exception {
+        Path garbage = java.nio.file.Files.writeString(dir.resolve("not-a-ca.pem"), "not a certificate");
+        for (Path file : List.of(dir.resolve("missing.pem"), garbage)) {
+            RuntimeException error = org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class,
+                    () -> TestServer.start(dir.resolve("bad-ca-" + file.getFileName()), clock,
+                            "--social.gamecenter.trusted_ca_file=" + file).close());
+            assertTrue(error.getMessage().contains("social.gamecenter.trusted_ca_file"), error.getMessage());
+        }
+    }
+
+    @Test
     void aPemCertificateIsAcceptedToo() {
         KeyPair keys = GameCenterStandIn.rsaKeys();
         Instant now = clock.instant();

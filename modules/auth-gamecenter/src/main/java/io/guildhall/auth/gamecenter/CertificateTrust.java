@@ -61,6 +61,8 @@ final class CertificateTrust {
         try (InputStream in = Files.newInputStream(file)) {
             return CertificateFactory.getInstance("X.509").generateCertificates(in).stream()
                     .map(X509Certificate.class::cast).toList();
+        } catch (IOException | GeneralSecurityException e) {
+            throw new GeneralSecurityException("social.gamecenter.trusted_ca_file " + file + " cannot be read as PEM certificates: " + e, e);
         }
     }
 
