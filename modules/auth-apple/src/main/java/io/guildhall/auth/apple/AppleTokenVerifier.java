@@ -60,6 +60,9 @@ final class AppleTokenVerifier {
         if (token.length() > MAX_TOKEN_CHARS) {
             throw new Rejected("token longer than " + MAX_TOKEN_CHARS + " characters");
         }
+        if (audiences.length == 0) {
+            throw new Rejected("social.apple.bundle_id is not set, so no audience can match");
+        }
         try {
             JwtClaims claims = new JwtConsumerBuilder()
                     .setJwsAlgorithmConstraints(AlgorithmConstraints.ConstraintType.PERMIT, AlgorithmIdentifiers.RSA_USING_SHA256)

@@ -44,6 +44,9 @@ final class GoogleIdTokenVerifier {
     }
 
     GoogleIdentity verify(String token) throws Rejected {
+        if (clientIds.length == 0) {
+            throw new Rejected("google_auth.client_ids is not set, so no audience can match");
+        }
         try {
             JwtClaims claims = new JwtConsumerBuilder()
                     .setJwsAlgorithmConstraints(AlgorithmConstraints.ConstraintType.PERMIT, AlgorithmIdentifiers.RSA_USING_SHA256)
