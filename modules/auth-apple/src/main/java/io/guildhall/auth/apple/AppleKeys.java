@@ -16,6 +16,8 @@ final class AppleKeys {
     static final KeySets.Parser<AppleKey> PARSER = response -> parse(response.text());
 
     /** Members Apple always publishes; a key lacking any of them is skipped, as Nakama does. */
+    /** RS256 keys shorter than this are refused (RFC 7518 section 3.3). */
+    private static final int MIN_RSA_BITS = 2048;
     private static final List<String> REQUIRED = List.of("kty", "kid", "use", "alg", "n", "e");
 
     /** A published key and the algorithm its {@code alg} member binds it to. */
@@ -37,6 +39,9 @@ final class AppleKeys {
                 Map<String, Object> params = (Map<String, Object>) member;
                 try {
                     RsaJsonWebKey key = new RsaJsonWebKey(params);
+                    if (key.getRsaPublicKey().getModulus().bitLength() < MIN_RSA_BITS) {
+                        continue;
+                    }
                     byId.put((String) params.get("kid"), new AppleKey(key.getRsaPublicKey(), (String) params.get("alg")));
                 } catch (JoseException | RuntimeException malformed) {
                     // A malformed key is skipped; the others still serve.
