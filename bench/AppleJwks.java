@@ -21,7 +21,8 @@ import java.util.stream.IntStream;
 /**
  * A stand-in for Apple's JWKS endpoint for bench/run: generates an RSA key, writes COUNT distinct
  * Apple identity tokens signed with it (one per line, subjects bench-apple-0..COUNT-1, valid for
- * four hours), then serves the key as a JWKS at http://127.0.0.1:PORT/auth/keys until killed.
+ * four hours), and serves the key as a JWKS at http://127.0.0.1:PORT/auth/keys until killed (already
+ * serving when the tokens file appears).
  * JDK only, run as a single-file program:
  *
  *   java bench/AppleJwks.java PORT TOKENS_FILE COUNT BUNDLE_ID
@@ -43,6 +44,16 @@ public class AppleJwks {
                 + b64(unsigned(publicKey.getModulus())) + "\",\"e\":\"" + b64(unsigned(publicKey.getPublicExponent()))
                 + "\"}]}").getBytes(StandardCharsets.UTF_8);
 
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 16);
+        server.createContext("/auth/keys", exchange -> {
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, jwks.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(jwks);
+            }
+        });
+        server.start();
+
         long now = System.currentTimeMillis() / 1000;
         String header = b64("{\"alg\":\"RS256\",\"kid\":\"bench-key\"}".getBytes(StandardCharsets.UTF_8));
         String tokens = IntStream.range(0, count).parallel().mapToObj(i -> header + "." + b64((
@@ -57,15 +68,6 @@ public class AppleJwks {
         Files.writeString(partial, tokens);
         Files.move(partial, tokensFile, StandardCopyOption.ATOMIC_MOVE);
 
-        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 16);
-        server.createContext("/auth/keys", exchange -> {
-            exchange.getResponseHeaders().add("Content-Type", "application/json");
-            exchange.sendResponseHeaders(200, jwks.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(jwks);
-            }
-        });
-        server.start();
         System.out.println("Apple JWKS stand-in on http://127.0.0.1:" + port + "/auth/keys, " + count + " tokens in " + tokensFile);
     }
 

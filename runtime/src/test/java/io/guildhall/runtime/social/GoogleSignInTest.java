@@ -269,5 +269,6 @@ class GoogleSignInTest {
         assertRejected("4/0Anever-issued-code");
         assertRejected(google.serverAuthCode("{\"displayName\":\"no id\"}"));
         assertRejected(google.serverAuthCode("not json"));
+        assertRejected(google.serverAuthCode("{\"playerId\":\"" + "g".repeat(129) + "\"}"));
     }
 }

@@ -31,6 +31,8 @@ final class AppleTokenVerifier {
     static final String RS256 = "RS256";
     /** Apple identity tokens are about 1 KB; anything far larger is not one. */
     static final int MAX_TOKEN_CHARS = 8192;
+    /** Nakama's apple_id column holds 128 characters; Apple's ids are about 44. */
+    static final int MAX_SUBJECT_CHARS = 128;
     private static final ObjectReader JSON = new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).reader();
     private static final Base64.Decoder BASE64URL = Base64.getUrlDecoder();
 
@@ -144,8 +146,8 @@ final class AppleTokenVerifier {
             throw new Rejected("not valid yet");
         }
         String sub = text(claims, "sub");
-        if (sub == null || sub.isEmpty()) {
-            throw new Rejected("no sub");
+        if (sub == null || sub.isEmpty() || sub.length() > MAX_SUBJECT_CHARS || hasControl(sub)) {
+            throw new Rejected("sub missing, over " + MAX_SUBJECT_CHARS + " characters or with control characters");
         }
     }
 
@@ -192,18 +194,22 @@ final class AppleTokenVerifier {
         return value != null && value.isTextual() ? value.textValue() : null;
     }
 
+    private static boolean hasControl(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            if (text.charAt(i) < 0x20 || text.charAt(i) == 0x7f) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The email claim, when it is a plausible address (no whitespace or control characters, at most 255 characters). */
     private static String email(JsonNode claim) {
         if (claim == null || !claim.isTextual() || claim.textValue().isEmpty() || claim.textValue().length() > 255) {
             return null;
         }
         String email = claim.textValue();
-        for (int i = 0; i < email.length(); i++) {
-            if (email.charAt(i) <= 0x20 || email.charAt(i) == 0x7f) {
-                return null;
-            }
-        }
-        return email;
+        return email.indexOf(' ') >= 0 || hasControl(email) ? null : email;
     }
 
     /** Apple sends {@code email_verified} as a boolean or as the string "true"/"false". */

@@ -95,6 +95,8 @@ class AppleTokenVerifierTest {
                 jws(HEADER, "[1,2]"),
                 jws(HEADER, claims(",\"sub\":\"someone-else\"")),
                 jws(HEADER, claims("").replace("\"sub\":\"001.abc\"", "\"sub\":7")),
+                jws(HEADER, claims("").replace("\"sub\":\"001.abc\"", "\"sub\":\"" + "x".repeat(129) + "\"")),
+                jws(HEADER, claims("").replace("\"sub\":\"001.abc\"", "\"sub\":\"a\\nb\"")),
                 jws("{\"alg\":\"RS256\"}", claims("")),
                 jws("{\"alg\":\"RS256\",\"kid\":\"k2\"}", claims(""))}) {
             assertThrows(Rejected.class, () -> verifier.verify(bad), bad);

@@ -111,13 +111,19 @@ public final class GoogleProvider implements IdentityProvider {
             if (token.length() > MAX_TOKEN_CHARS) {
                 throw new Rejected("token longer than " + MAX_TOKEN_CHARS + " characters");
             }
+            GoogleIdentity player;
             if (COMPACT_JWS.matcher(token).matches()) {
-                return idTokens.verify(token);
-            }
-            if (playGames == null) {
+                player = idTokens.verify(token);
+            } else if (playGames == null) {
                 throw new Rejected("not a JWT, and google_auth.credentials_json is not set for Play Games auth codes");
+            } else {
+                player = playGames.player(token);
             }
-            return playGames.player(token);
+            if (!Profiles.plausibleId(player.subject())
+                    || player.originalSubject() != null && !Profiles.plausibleId(player.originalSubject())) {
+                throw new Rejected("player id empty, over " + Profiles.MAX_ID_CHARS + " characters or with control characters");
+            }
+            return player;
         } catch (Rejected e) {
             LOG.debug("Google token rejected: {}", e.getMessage());
             throw ApiException.unauthenticated(REJECTED);

@@ -72,6 +72,9 @@ final class PlayGamesCodeExchange {
             response = exchange.send();
         } catch (IOException e) {
             throw new Rejected(what + " unavailable: " + e.getMessage());
+        } catch (IllegalArgumentException e) {
+            // e.g. an access token with characters a header cannot carry
+            throw new Rejected(what + " cannot be called: " + e.getMessage());
         }
         if (!response.ok()) {
             throw new Rejected(what + " answered HTTP " + response.status());

@@ -5,6 +5,22 @@ final class Profiles {
     private Profiles() {
     }
 
+    /** Nakama stores platform ids in 128-character columns. */
+    static final int MAX_ID_CHARS = 128;
+
+    /** A platform's id for a player: 1-128 characters, none of them control characters. */
+    static boolean plausibleId(String id) {
+        if (id == null || id.isEmpty() || id.length() > MAX_ID_CHARS) {
+            return false;
+        }
+        for (int i = 0; i < id.length(); i++) {
+            if (id.charAt(i) < 0x20 || id.charAt(i) == 0x7f) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** An email address and whether the platform says it is verified. */
     record Email(String address, boolean verified) {
     }
