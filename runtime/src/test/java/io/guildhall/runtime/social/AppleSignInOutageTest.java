@@ -5,6 +5,7 @@ import io.guildhall.runtime.testing.PlatformStandIn;
 import io.guildhall.runtime.testing.SettableClock;
 import io.guildhall.runtime.testing.TestServer;
 import org.jose4j.jwk.RsaJsonWebKey;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,6 +40,16 @@ class AppleSignInOutageTest {
     @TempDir
     Path dataDir;
     private final SettableClock clock = SettableClock.atSystemTime();
+
+    /** Provider threads are counted by name below: let those of an earlier test's server end first. */
+    @BeforeEach
+    void noProviderThreadsLeft() throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (SocialTests.providerThreads("apple") > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertEquals(0, SocialTests.providerThreads("apple"), "threads of an earlier server are still running");
+    }
 
     private static String[] flags(AppleStandIn apple, String... more) {
         return Stream.concat(Stream.of(apple.serverFlags()), Stream.of(more)).toArray(String[]::new);
@@ -77,7 +88,8 @@ class AppleSignInOutageTest {
             long started = System.nanoTime();
             assertError(api.authenticate("apple", null, tokenBody(apple.token(unique("hang.")))), 401, 16, REJECTED);
             long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
-            assertTrue(tookMs >= 900 && tookMs < 5000, "answered after " + tookMs + " ms with a 1000 ms timeout");
+            // Bounded by the timeout, with room for a loaded machine's scheduling.
+            assertTrue(tookMs >= 900 && tookMs < 8000, "answered after " + tookMs + " ms with a 1000 ms timeout");
             assertEquals(2, apple.jwksFetches());
         }
     }
@@ -101,7 +113,7 @@ class AppleSignInOutageTest {
             // ask for the unknown kid while the one refetch is in flight.
             CountDownLatch allInside = new CountDownLatch(1);
             apple.platform().route(AppleStandIn.JWKS_PATH, request -> {
-                if (awaitProviderThreads("apple", players, Duration.ofSeconds(20))) {
+                if (awaitProviderThreads("apple", players, Duration.ofSeconds(45))) {
                     allInside.countDown();
                 }
                 return PlatformStandIn.Reply.json(apple.jwks());
@@ -125,7 +137,7 @@ class AppleSignInOutageTest {
                 }
                 start.countDown();
                 for (Future<ApiClient.Reply> reply : replies) {
-                    ApiClient.Reply r = reply.get(60, TimeUnit.SECONDS);
+                    ApiClient.Reply r = reply.get(90, TimeUnit.SECONDS);
                     assertEquals(200, r.status(), r.toString());
                 }
             } finally {

@@ -56,7 +56,8 @@ class GoogleSignInOutageTest {
             long started = System.nanoTime();
             assertError(api.authenticate("google", null, tokenBody(google.serverAuthCode("{\"playerId\":\"p\"}"))), 401, 16, REJECTED);
             long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
-            assertTrue(tookMs >= 900 && tookMs < 5000, "answered after " + tookMs + " ms with a 1000 ms timeout");
+            // Bounded by the timeout, with room for a loaded machine's scheduling.
+            assertTrue(tookMs >= 900 && tookMs < 8000, "answered after " + tookMs + " ms with a 1000 ms timeout");
             google.platform().mode(PlatformStandIn.Mode.UP);
         }
     }
