@@ -146,10 +146,17 @@ final class IdentityApi {
         return null;
     }
 
-    /** The provider's proof: inline for a provider that never blocks, else on its bounded threads. */
+    /**
+     * The provider's proof: inline for a provider that never blocks or that can prove this request
+     * at once (its keys cached), else on the provider's bounded threads.
+     */
     private CompletableFuture<Proof> prove(IdentityProvider provider, ProviderRequest request) {
         ProviderCalls calls = plugins.calls(provider);
-        return calls == null ? CompletableFuture.completedFuture(provider.prove(request)) : calls.call(() -> provider.prove(request));
+        if (calls == null) {
+            return CompletableFuture.completedFuture(provider.prove(request));
+        }
+        Proof quick = provider.proveWithoutBlocking(request);
+        return quick != null ? CompletableFuture.completedFuture(quick) : calls.call(() -> provider.prove(request));
     }
 
     private IdentityProvider provider(Call call) {

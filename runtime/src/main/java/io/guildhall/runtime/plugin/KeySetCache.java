@@ -92,6 +92,17 @@ public final class KeySetCache implements KeySets {
         return refreshed.get(keyId);
     }
 
+    @Override
+    @SuppressWarnings("unchecked")
+    public <K> K cachedKey(URI source, Parser<K> parser, String keyId) {
+        Entry entry = entries.getIfPresent(new Source(source, parser));
+        long now = clock.millis();
+        if (entry == null || !entry.usable(now) || now >= entry.freshUntil()) {
+            return null;
+        }
+        return (K) entry.keys().get(keyId);
+    }
+
     @SuppressWarnings("unchecked")
     private <K> Map<String, K> usableKeys(URI source, Entry entry) throws IOException {
         if (entry == null || !entry.usable(clock.millis())) {

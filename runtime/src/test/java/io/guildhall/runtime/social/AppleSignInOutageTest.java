@@ -28,6 +28,7 @@ import static io.guildhall.runtime.social.SocialTests.newCustomAccount;
 import static io.guildhall.runtime.social.SocialTests.tokenBody;
 import static io.guildhall.runtime.social.SocialTests.unique;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -172,6 +173,33 @@ class AppleSignInOutageTest {
                 for (Future<ApiClient.Reply> reply : hung) {
                     assertError(reply.get(30, TimeUnit.SECONDS), 401, 16, REJECTED);
                 }
+            } finally {
+                apple.platform().mode(PlatformStandIn.Mode.UP);
+                clients.shutdownNow();
+            }
+        }
+    }
+
+    @Test
+    void withItsKeyCachedATokenIsCheckedWithoutWaitingForAProviderThread() throws Exception {
+        try (AppleStandIn apple = AppleStandIn.start(clock);
+             TestServer server = TestServer.start(dataDir, clock,
+                     flags(apple, "--social.apple.max_in_flight=1", "--plugins.http_timeout_ms=3000"))) {
+            ApiClient api = server.client();
+            assertEquals(200, api.authenticate("apple", null, tokenBody(apple.token(unique("warm.")))).status(), "keys cached");
+            clock.advance(Duration.ofSeconds(11));
+            apple.platform().mode(PlatformStandIn.Mode.HANG);
+            ExecutorService clients = Executors.newSingleThreadExecutor();
+            try {
+                // a token signed by a key Apple has not published yet: its refetch takes the one slot and hangs
+                RsaJsonWebKey unpublished = AppleStandIn.newKey("apple-key-next");
+                Future<ApiClient.Reply> hung = clients.submit(() -> api.authenticate("apple", null,
+                        tokenBody(apple.tokenFor(unique("hung.")).signedBy(unpublished).sign())));
+                assertTrue(awaitProviderThreads("apple", 1, Duration.ofSeconds(10)), "the refetch holds Apple's only slot");
+                ApiClient.Reply cached = api.authenticate("apple", null, tokenBody(apple.token(unique("cached."))));
+                assertEquals(200, cached.status(), "a token whose key is cached needs no provider thread: " + cached);
+                assertFalse(hung.isDone(), "the refetch was still in flight");
+                assertError(hung.get(30, TimeUnit.SECONDS), 401, 16, REJECTED);
             } finally {
                 apple.platform().mode(PlatformStandIn.Mode.UP);
                 clients.shutdownNow();

@@ -27,6 +27,8 @@ public final class AppleProvider implements IdentityProvider {
 
     private List<String> bundleIds = List.of();
     private AppleTokenVerifier verifier;
+    /** Answers only from the key cache, for sign-ins checked on the IO thread. */
+    private AppleTokenVerifier.KeyLookup cachedKeys;
 
     @Override
     public String id() {
@@ -58,6 +60,33 @@ public final class AppleProvider implements IdentityProvider {
         bundleIds = context.config().list("bundle_id");
         URI jwks = Urls.require("social.apple.jwks_url", context.config().string("jwks_url", DEFAULT_JWKS_URL));
         verifier = new AppleTokenVerifier(bundleIds, kid -> context.keySets().key(jwks, AppleKeys.PARSER, kid), context.clock());
+        cachedKeys = kid -> {
+            AppleKeys.AppleKey key = context.keySets().cachedKey(jwks, AppleKeys.PARSER, kid);
+            if (key == null) {
+                throw new AppleTokenVerifier.NotCached();
+            }
+            return key;
+        };
+    }
+
+    /**
+     * With Apple's key already cached, checking a token is CPU work only (one RSA verification), so
+     * it is done on the IO thread: no thread hand-offs. Anything else goes to {@link #prove}.
+     */
+    @Override
+    public Proof proveWithoutBlocking(ProviderRequest request) {
+        String token = request.body().string("token");
+        if (bundleIds.isEmpty() || token.isEmpty()) {
+            return null;
+        }
+        try {
+            return proof(verifier.verify(token, cachedKeys));
+        } catch (AppleTokenVerifier.KeyNotCached e) {
+            return null;
+        } catch (AppleTokenVerifier.Rejected e) {
+            LOG.debug("Apple identity token rejected: {}", e.getMessage());
+            throw ApiException.unauthenticated(REJECTED);
+        }
     }
 
     @Override
@@ -69,9 +98,11 @@ public final class AppleProvider implements IdentityProvider {
         if (token.isEmpty()) {
             throw ApiException.invalid("Apple ID token is required.");
         }
-        AppleIdentity identity = verify(token);
-        return Proof.of(identity.subject())
-                .profile(new Profile(null, null, identity.email(), identity.emailVerified()));
+        return proof(verify(token));
+    }
+
+    private static Proof proof(AppleIdentity identity) {
+        return Proof.of(identity.subject()).profile(new Profile(null, null, identity.email(), identity.emailVerified()));
     }
 
     /** Without a token, whatever Apple id the account holds; with one, only the id it proves (Nakama). */

@@ -53,6 +53,20 @@ final class AppleTokenVerifier {
         }
     }
 
+    /** Thrown by a {@link KeyLookup} that answers only from the cache, when the key is not there. */
+    static final class NotCached extends IOException {
+        NotCached() {
+            super("not cached", null);
+        }
+    }
+
+    /** The key was not cached: the token can be checked, but only after a fetch. */
+    static final class KeyNotCached extends Exception {
+        KeyNotCached() {
+            super("key not cached", null, false, false);
+        }
+    }
+
     private final Set<String> audiences;
     private final KeyLookup keys;
     private final Clock clock;
@@ -64,6 +78,15 @@ final class AppleTokenVerifier {
     }
 
     AppleIdentity verify(String token) throws Rejected {
+        try {
+            return verify(token, keys);
+        } catch (KeyNotCached e) {
+            throw new Rejected("key lookup answered from the cache only");
+        }
+    }
+
+    /** Checks the token with keys from {@code lookup}; a lookup that throws {@link NotCached} defers. */
+    AppleIdentity verify(String token, KeyLookup lookup) throws Rejected, KeyNotCached {
         if (token.length() > MAX_TOKEN_CHARS) {
             throw new Rejected("token longer than " + MAX_TOKEN_CHARS + " characters");
         }
@@ -76,7 +99,7 @@ final class AppleTokenVerifier {
             throw new Rejected("not a compact JWS");
         }
         JsonNode header = json(decode(token, 0, headerEnd));
-        AppleKey key = signingKey(header);
+        AppleKey key = signingKey(header, lookup);
         byte[] payload = decode(token, headerEnd + 1, payloadEnd);
         byte[] signature = decode(token, payloadEnd + 1, token.length());
         if (!signed(key, token.substring(0, payloadEnd).getBytes(StandardCharsets.US_ASCII), signature)) {
@@ -88,7 +111,7 @@ final class AppleTokenVerifier {
     }
 
     /** The key the header names, pinned to RS256 on both sides before any lookup. */
-    private AppleKey signingKey(JsonNode header) throws Rejected {
+    private static AppleKey signingKey(JsonNode header, KeyLookup keys) throws Rejected, KeyNotCached {
         String algorithm = text(header, "alg");
         if (!RS256.equals(algorithm)) {
             throw new Rejected("alg " + algorithm + " is not RS256");
@@ -103,6 +126,8 @@ final class AppleTokenVerifier {
         AppleKey key;
         try {
             key = keys.find(keyId);
+        } catch (NotCached e) {
+            throw new KeyNotCached();
         } catch (IOException e) {
             throw new Rejected("Apple's keys are unavailable: " + e.getMessage());
         }
