@@ -7,10 +7,14 @@ import io.guildhall.runtime.config.Config;
 import io.guildhall.runtime.config.ConfigException;
 import io.guildhall.runtime.config.Setting;
 import io.guildhall.runtime.http.Authenticator;
+import io.guildhall.runtime.http.HttpRules;
+import io.guildhall.runtime.http.ListenerSettings;
+import io.guildhall.runtime.http.LoginAttempts;
 import io.guildhall.runtime.http.Responses;
 import io.guildhall.runtime.plugin.PluginHost;
 import io.guildhall.runtime.session.RefreshRotation;
 import io.guildhall.runtime.session.Revocations;
+import io.guildhall.runtime.session.SigningKeys;
 import io.guildhall.runtime.session.TokenService;
 import io.guildhall.runtime.store.GroupCommitStore;
 import io.guildhall.runtime.store.Store;
@@ -18,7 +22,7 @@ import io.guildhall.runtime.store.Stores;
 import io.guildhall.spi.ApiException;
 import io.guildhall.spi.Code;
 import io.undertow.Undertow;
-import io.undertow.UndertowOptions;
+import io.undertow.server.HttpHandler;
 import io.undertow.server.handlers.GracefulShutdownHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,11 +34,14 @@ import org.xnio.XnioWorker;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.LongFunction;
 
 /** Wires the server from its configuration, starts it, and shuts it down cleanly. */
@@ -54,50 +61,88 @@ public final class GuildhallServer implements AutoCloseable {
     private volatile boolean stopping;
     private boolean closed;
 
-    private GuildhallServer(Config config) {
+    /**
+     * What the server needs from the process around it.
+     *
+     * @param onStoreFailure called when the store breaks for good (with {@code data.exit_on_failure})
+     * @param openStore      opens the store from the configuration (tests stack a failing file system)
+     */
+    public record Environment(Runnable onStoreFailure, Function<Config, GroupCommitStore> openStore) {
+        /** Exits the process when the store breaks, for the supervisor to restart it. */
+        public static Environment process() {
+            return new Environment(() -> {
+                LOG.error("Storage failed; exiting so that the supervisor restarts the server");
+                System.exit(3);
+            }, GuildhallServer::openStore);
+        }
+    }
+
+    private static GroupCommitStore openStore(Config config) {
+        return Stores.open(config.string(Setting.DATA_ENGINE), Path.of(config.string(Setting.DATA_DIR)));
+    }
+
+    private GuildhallServer(Config config, Environment environment) {
         this.config = config;
         validate(config);
         warnAboutDefaultKeys(config);
+        ListenerSettings listener = ListenerSettings.read(config, "socket");
         this.plugins = PluginHost.load(config, Path.of(config.string(Setting.PLUGINS_DIR)));
         checkUnknownKeys(config, plugins);
         LOG.info("Effective configuration: {}", config.describe());
 
-        GroupCommitStore opened = Stores.open(config.string(Setting.DATA_ENGINE), Path.of(config.string(Setting.DATA_DIR)));
-        opened.refuseWritesFrom(thread -> thread instanceof XnioIoThread);
-        this.store = opened;
         TokenService tokens = new TokenService(
-                config.string(Setting.SESSION_ENCRYPTION_KEY), config.number(Setting.SESSION_TOKEN_EXPIRY_SEC),
-                config.string(Setting.SESSION_REFRESH_ENCRYPTION_KEY), config.number(Setting.SESSION_REFRESH_TOKEN_EXPIRY_SEC));
+                SigningKeys.of(config.string(Setting.SESSION_ENCRYPTION_KEY), config.string(Setting.SESSION_PREVIOUS_ENCRYPTION_KEYS)),
+                config.number(Setting.SESSION_TOKEN_EXPIRY_SEC),
+                SigningKeys.of(config.string(Setting.SESSION_REFRESH_ENCRYPTION_KEY),
+                        config.string(Setting.SESSION_PREVIOUS_REFRESH_ENCRYPTION_KEYS)),
+                config.number(Setting.SESSION_REFRESH_TOKEN_EXPIRY_SEC),
+                new TokenService.Limits(config.integer(Setting.SESSION_MAX_VARS), config.integer(Setting.SESSION_MAX_VARS_BYTES),
+                        config.number(Setting.SESSION_VERIFIED_CACHE_BYTES)));
+        requireTokensFitInHeaders(tokens, listener);
+
+        GroupCommitStore opened = environment.openStore().apply(config);
+        opened.refuseWritesFrom(thread -> thread instanceof XnioIoThread);
+        if (config.bool(Setting.DATA_EXIT_ON_FAILURE)) {
+            opened.onBroken(failure -> environment.onStoreFailure().run());
+        }
+        this.store = opened;
         Revocations revocations = new Revocations(store,
                 Math.max(tokens.sessionLifetimeSec(), tokens.refreshLifetimeSec()));
-        // bcrypt gets at most all cores but one, so sign-ins with a password never starve other requests.
         int cores = Runtime.getRuntime().availableProcessors();
-        this.passwords = new Passwords(config.integer(Setting.ACCOUNT_BCRYPT_COST), Math.max(1, cores - 1), 256);
+        int bcryptThreads = config.integer(Setting.ACCOUNT_BCRYPT_THREADS);
+        this.passwords = new Passwords(config.integer(Setting.ACCOUNT_BCRYPT_COST), bcryptThreads == 0 ? cores : bcryptThreads,
+                config.integer(Setting.ACCOUNT_BCRYPT_QUEUE));
         this.worker = createWorker(cores);
-        AccountService accounts = new AccountService(store, passwords, revocations, worker);
+        LoginAttempts loginAttempts = new LoginAttempts(new LoginAttempts.Policy(
+                config.integer(Setting.ACCOUNT_LOGIN_FAILURES_PER_ACCOUNT),
+                Duration.ofSeconds(config.number(Setting.ACCOUNT_LOGIN_ACCOUNT_WINDOW_SEC)),
+                config.integer(Setting.ACCOUNT_LOGIN_FAILURES_PER_ADDRESS),
+                Duration.ofSeconds(config.number(Setting.ACCOUNT_LOGIN_ADDRESS_WINDOW_SEC)),
+                config.number(Setting.ACCOUNT_LOGIN_ATTEMPTS_CACHE_BYTES)), Clock.systemUTC());
+        AccountService accounts = new AccountService(store, passwords, revocations, worker,
+                config.integer(Setting.ACCOUNT_MAX_IDENTITIES), loginAttempts);
         Authenticator authenticator = new Authenticator(config.string(Setting.SOCKET_SERVER_KEY), tokens, revocations);
 
         RefreshRotation rotation = config.bool(Setting.SESSION_REFRESH_TOKEN_ROTATION)
                 ? new RefreshRotation(store, revocations, tokens.sessionLifetimeSec(),
                         config.number(Setting.SESSION_REFRESH_TOKEN_REUSE_GRACE_SEC))
                 : null;
+        ApiRoutes.Options options = new ApiRoutes.Options(config.bool(Setting.SESSION_SINGLE_SESSION),
+                config.number(Setting.ACCOUNT_MEMO_CACHE_BYTES), listener, opened::healthy, () -> !stopping);
         this.shutdown = new GracefulShutdownHandler(ApiRoutes.build(plugins, accounts, tokens, revocations, rotation,
-                authenticator, config.bool(Setting.SESSION_SINGLE_SESSION),
-                config.number(Setting.SOCKET_MAX_REQUEST_SIZE_BYTES), worker));
-        this.undertow = Undertow.builder()
+                authenticator, options, worker));
+        HttpHandler gate = exchange -> {
+            if (stopping) {
+                Responses.error(exchange, new ApiException(Code.UNAVAILABLE, "Server is shutting down."));
+            } else {
+                shutdown.handleRequest(exchange);
+            }
+        };
+        this.undertow = listener.configure(Undertow.builder())
                 .setWorker(worker)
                 .addHttpListener(config.integer(Setting.SOCKET_PORT), config.string(Setting.SOCKET_ADDRESS))
-                .setServerOption(UndertowOptions.MAX_HEADER_SIZE, 16 * 1024)
-                .setServerOption(UndertowOptions.IDLE_TIMEOUT, config.integer(Setting.SOCKET_IDLE_TIMEOUT_MS))
-                .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, config.integer(Setting.SOCKET_IDLE_TIMEOUT_MS))
                 .setSocketOption(Options.REUSE_ADDRESSES, true)
-                .setHandler(exchange -> {
-                    if (stopping) {
-                        Responses.error(exchange, new ApiException(Code.UNAVAILABLE, "Server is shutting down."));
-                    } else {
-                        shutdown.handleRequest(exchange);
-                    }
-                })
+                .setHandler(HttpRules.wrap(listener, gate))
                 .build();
         try {
             undertow.start();
@@ -142,7 +187,21 @@ public final class GuildhallServer implements AutoCloseable {
     }
 
     public static GuildhallServer start(Config config) {
-        return new GuildhallServer(config);
+        return start(config, Environment.process());
+    }
+
+    public static GuildhallServer start(Config config, Environment environment) {
+        return new GuildhallServer(config, environment);
+    }
+
+    /** A client must be able to present any token we mint in its Authorization header. */
+    private static void requireTokensFitInHeaders(TokenService tokens, ListenerSettings listener) {
+        int needed = tokens.maxTokenChars() + "Authorization: Bearer \r\n".length() + 2048; // other headers
+        if (needed > listener.maxHeaderBytes()) {
+            throw new ConfigException("session.max_vars and session.max_vars_bytes allow tokens of up to "
+                    + tokens.maxTokenChars() + " characters, which with other headers need socket.max_header_size_bytes of at least "
+                    + needed + "; raise it or lower the vars limits");
+        }
     }
 
     public int port() {
@@ -169,8 +228,30 @@ public final class GuildhallServer implements AutoCloseable {
         if (sessionKey.equals(refreshKey)) {
             throw new ConfigException("session.encryption_key and session.refresh_encryption_key must differ");
         }
+        String engine = config.string(Setting.DATA_ENGINE).trim().toLowerCase(java.util.Locale.ROOT);
+        if (!Stores.ENGINES.contains(engine)) {
+            throw new ConfigException("data.engine must be one of " + String.join(", ", Stores.ENGINES) + ", got '"
+                    + config.string(Setting.DATA_ENGINE) + "'");
+        }
+        for (String key : config.string(Setting.SESSION_PREVIOUS_ENCRYPTION_KEYS).split(",")) {
+            if (!key.isBlank()) {
+                requireKeyLength(Setting.SESSION_PREVIOUS_ENCRYPTION_KEYS, key.trim());
+            }
+        }
+        for (String key : config.string(Setting.SESSION_PREVIOUS_REFRESH_ENCRYPTION_KEYS).split(",")) {
+            if (!key.isBlank()) {
+                requireKeyLength(Setting.SESSION_PREVIOUS_REFRESH_ENCRYPTION_KEYS, key.trim());
+            }
+        }
+        if (config.number(Setting.ACCOUNT_BCRYPT_THREADS) < 0) {
+            throw new ConfigException(Setting.ACCOUNT_BCRYPT_THREADS.key() + " must not be negative (0 means every core)");
+        }
         for (Setting positive : List.of(Setting.SESSION_TOKEN_EXPIRY_SEC, Setting.SESSION_REFRESH_TOKEN_EXPIRY_SEC,
-                Setting.SOCKET_MAX_REQUEST_SIZE_BYTES, Setting.SOCKET_IDLE_TIMEOUT_MS)) {
+                Setting.SESSION_MAX_VARS, Setting.SESSION_MAX_VARS_BYTES, Setting.SESSION_VERIFIED_CACHE_BYTES,
+                Setting.ACCOUNT_BCRYPT_QUEUE, Setting.ACCOUNT_MAX_IDENTITIES, Setting.ACCOUNT_MEMO_CACHE_BYTES,
+                Setting.ACCOUNT_LOGIN_FAILURES_PER_ACCOUNT, Setting.ACCOUNT_LOGIN_ACCOUNT_WINDOW_SEC,
+                Setting.ACCOUNT_LOGIN_FAILURES_PER_ADDRESS, Setting.ACCOUNT_LOGIN_ADDRESS_WINDOW_SEC,
+                Setting.ACCOUNT_LOGIN_ATTEMPTS_CACHE_BYTES)) {
             if (config.number(positive) < 1) {
                 throw new ConfigException(positive.key() + " must be at least 1");
             }
@@ -194,7 +275,7 @@ public final class GuildhallServer implements AutoCloseable {
 
     private static void warnAboutDefaultKeys(Config config) {
         for (Setting setting : Setting.values()) {
-            if (setting.secret() && config.isDefault(setting)) {
+            if (setting.secret() && !setting.defaultValue().isEmpty() && config.isDefault(setting)) {
                 LOG.warn("!!! {} is still the built-in default: anyone can forge or use it. Set {} (or --{}=...) before "
                         + "going to production. !!!", setting.key(), setting.environmentName(), setting.key());
             }

@@ -43,7 +43,8 @@ final class IdentityApi {
         boolean create = call.queryBool("create").orElse(true);
         JsonBody body = call.body();
         Map<String, String> vars = body.stringMap("vars");
-        return then.compose(accounts.authenticate(provider, proof, create, username),
+        sessions.checkVars(vars);
+        return then.compose(accounts.authenticate(provider, proof, create, username, call.clientAddress()),
                 signIn -> sessions.start(signIn.user(), vars)
                         .thenApply(pair -> Sessions.json(pair, signIn.created())));
     }

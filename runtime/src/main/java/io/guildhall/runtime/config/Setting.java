@@ -10,16 +10,38 @@ public enum Setting {
     SOCKET_SERVER_KEY("socket.server_key", "defaultkey", true),
     SOCKET_MAX_REQUEST_SIZE_BYTES("socket.max_request_size_bytes", "262144", false),
     SOCKET_IDLE_TIMEOUT_MS("socket.idle_timeout_ms", "60000", false),
+    SOCKET_MAX_HEADER_SIZE_BYTES("socket.max_header_size_bytes", "16384", false),
+    SOCKET_HEADER_TIMEOUT_MS("socket.header_timeout_ms", "10000", false),
+    SOCKET_BODY_TIMEOUT_MS("socket.body_timeout_ms", "30000", false),
+    SOCKET_MAX_DRAIN_BYTES("socket.max_drain_bytes", "1048576", false),
+    SOCKET_CONNECTIONS_HIGH_WATER("socket.connections_high_water", "10000", false),
+    SOCKET_CONNECTIONS_LOW_WATER("socket.connections_low_water", "9000", false),
+    SOCKET_TRUSTED_PROXIES("socket.trusted_proxies", "", false),
     SESSION_ENCRYPTION_KEY("session.encryption_key", "defaultencryptionkey-change-me-in-production", true),
+    SESSION_PREVIOUS_ENCRYPTION_KEYS("session.previous_encryption_keys", "", true),
     SESSION_TOKEN_EXPIRY_SEC("session.token_expiry_sec", "60", false),
     SESSION_REFRESH_ENCRYPTION_KEY("session.refresh_encryption_key", "defaultrefreshencryptionkey-change-me-in-production", true),
+    SESSION_PREVIOUS_REFRESH_ENCRYPTION_KEYS("session.previous_refresh_encryption_keys", "", true),
     SESSION_REFRESH_TOKEN_EXPIRY_SEC("session.refresh_token_expiry_sec", "3600", false),
     SESSION_SINGLE_SESSION("session.single_session", "false", false),
     SESSION_REFRESH_TOKEN_ROTATION("session.refresh_token_rotation", "false", false),
     SESSION_REFRESH_TOKEN_REUSE_GRACE_SEC("session.refresh_token_reuse_grace_sec", "10", false),
+    SESSION_MAX_VARS("session.max_vars", "32", false),
+    SESSION_MAX_VARS_BYTES("session.max_vars_bytes", "4096", false),
+    SESSION_VERIFIED_CACHE_BYTES("session.verified_cache_bytes", "33554432", false),
     ACCOUNT_BCRYPT_COST("account.bcrypt_cost", "13", false),
+    ACCOUNT_BCRYPT_THREADS("account.bcrypt_threads", "0", false),
+    ACCOUNT_BCRYPT_QUEUE("account.bcrypt_queue", "32", false),
+    ACCOUNT_MAX_IDENTITIES("account.max_identities", "100", false),
+    ACCOUNT_MEMO_CACHE_BYTES("account.memo_cache_bytes", "33554432", false),
+    ACCOUNT_LOGIN_FAILURES_PER_ACCOUNT("account.login_failures_per_account", "5", false),
+    ACCOUNT_LOGIN_ACCOUNT_WINDOW_SEC("account.login_account_window_sec", "60", false),
+    ACCOUNT_LOGIN_FAILURES_PER_ADDRESS("account.login_failures_per_address", "10", false),
+    ACCOUNT_LOGIN_ADDRESS_WINDOW_SEC("account.login_address_window_sec", "600", false),
+    ACCOUNT_LOGIN_ATTEMPTS_CACHE_BYTES("account.login_attempts_cache_bytes", "16777216", false),
     DATA_DIR("data.dir", "./data", false),
     DATA_ENGINE("data.engine", "mvstore", false),
+    DATA_EXIT_ON_FAILURE("data.exit_on_failure", "true", false),
     PLUGINS_DIR("plugins.dir", "./plugins", false),
     SHUTDOWN_GRACE_SEC("shutdown_grace_sec", "10", false);
 
@@ -50,7 +72,7 @@ public enum Setting {
         return Config.environmentName(key);
     }
 
-    static Setting byKey(String key) {
+    public static Setting byKey(String key) {
         for (Setting setting : values()) {
             if (setting.key.equals(key)) {
                 return setting;

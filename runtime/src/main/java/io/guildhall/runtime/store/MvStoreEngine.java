@@ -123,6 +123,11 @@ final class MvStoreEngine implements StoreEngine {
     }
 
     @Override
+    public boolean usable() {
+        return !store.isClosed();
+    }
+
+    @Override
     public void sync() {
         store.sync();
     }
