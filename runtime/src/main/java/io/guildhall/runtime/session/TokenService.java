@@ -263,6 +263,11 @@ public final class TokenService {
         return refresh.verify(jwt);
     }
 
+    /** Bytes the verified-token caches account for (both kinds of token). */
+    long cachedBytes() {
+        return session.cachedBytes() + refresh.cachedBytes();
+    }
+
     public long sessionLifetimeSec() {
         return sessionLifetimeSec;
     }
@@ -344,6 +349,11 @@ public final class TokenService {
                     throw new IllegalStateException("HmacSHA256 is not available", e);
                 }
             });
+        }
+
+        long cachedBytes() {
+            verified.cleanUp();
+            return verified.policy().eviction().orElseThrow().weightedSize().orElseThrow();
         }
 
         /** Approximate bytes an entry holds: the token string, the claims and their strings. */
