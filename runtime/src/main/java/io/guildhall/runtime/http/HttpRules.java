@@ -10,7 +10,6 @@ import io.undertow.server.handlers.encoding.EncodingHandler;
 import io.undertow.server.handlers.encoding.GzipEncodingProvider;
 import io.undertow.util.HeaderValues;
 import io.undertow.util.Headers;
-import io.undertow.util.Protocols;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -69,10 +68,6 @@ public final class HttpRules implements HttpHandler {
         if (headerBytes > settings.maxHeaderBytes()) {
             return new HttpError(431, Code.INVALID_ARGUMENT, "Request headers are larger than "
                     + settings.maxHeaderBytes() + " bytes.");
-        }
-        HeaderValues host = headers.get(Headers.HOST);
-        if (exchange.getProtocol().equals(Protocols.HTTP_1_1) && (host == null || host.size() != 1)) {
-            return new HttpError(400, Code.INVALID_ARGUMENT, "A request must carry exactly one Host header.");
         }
         HttpError framing = transferEncoding(headers.get(Headers.TRANSFER_ENCODING));
         if (framing != null) {
