@@ -137,18 +137,36 @@ class CrashTest {
         // bcrypt at cost 12 keeps a few email sign-ups in flight for a second or more.
         ChildServer child = new ChildServer(dataDir, "--account.bcrypt_cost=12");
         ApiClient api = ApiClient.at("http://127.0.0.1:" + child.port);
-        List<CompletableFuture<Integer>> inFlight = new ArrayList<>();
+        List<CompletableFuture<Long>> inFlight = new ArrayList<>();
         List<String> emails = new ArrayList<>();
-        for (int i = 0; i < 4; i++) {
-            String email = "drain-" + i + "-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
-            emails.add(email);
-            inFlight.add(CompletableFuture.supplyAsync(() -> api.authenticate("email", null,
-                    ApiClient.json(Map.of("email", email, "password", "drain-password"))).status()));
-        }
-        Thread.sleep(300);
-        child.terminate();
-        for (CompletableFuture<Integer> status : inFlight) {
-            assertEquals(200, status.get(30, TimeUnit.SECONDS), "a request in flight at SIGTERM was not answered");
+        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(4);
+        java.util.concurrent.CountDownLatch sent = new java.util.concurrent.CountDownLatch(4);
+        long sigtermAt;
+        try {
+            for (int i = 0; i < 4; i++) {
+                String email = "drain-" + i + "-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+                emails.add(email);
+                inFlight.add(CompletableFuture.supplyAsync(() -> {
+                    sent.countDown();
+                    int status = api.authenticate("email", null,
+                            ApiClient.json(Map.of("email", email, "password", "drain-password"))).status();
+                    assertEquals(200, status, "a request in flight at SIGTERM was not answered");
+                    return System.nanoTime();
+                }, threads));
+            }
+            sent.await();
+            Thread.sleep(300);
+            sigtermAt = System.nanoTime();
+            child.terminate();
+            long lastAnswer = 0;
+            for (CompletableFuture<Long> answeredAt : inFlight) {
+                lastAnswer = Math.max(lastAnswer, answeredAt.get(30, TimeUnit.SECONDS));
+            }
+            // A 200 answered after the signal was taken before it (new requests get 503 from then on):
+            // it was in flight, and the drain waited for it.
+            assertTrue(lastAnswer > sigtermAt, "every request was answered before SIGTERM: nothing was drained");
+        } finally {
+            threads.shutdownNow();
         }
         try (TestServer restarted = TestServer.start(dataDir)) {
             for (String email : emails) {

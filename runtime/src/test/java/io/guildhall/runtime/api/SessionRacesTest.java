@@ -1,6 +1,7 @@
 package io.guildhall.runtime.api;
 
 import io.guildhall.runtime.testing.ApiClient;
+import io.guildhall.runtime.testing.Concurrently;
 import io.guildhall.runtime.testing.TestServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -10,10 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -28,36 +25,17 @@ class SessionRacesTest {
     record Timed(ApiClient.Reply reply, long startNanos, long endNanos) {
     }
 
-    /** Runs every task on its own thread, all released at once by a latch. */
+    /** Runs every task at once (see {@link Concurrently}), timing each. */
     static List<Timed> race(List<Supplier<ApiClient.Reply>> tasks) {
-        ExecutorService threads = Executors.newFixedThreadPool(tasks.size());
-        try {
-            CountDownLatch ready = new CountDownLatch(tasks.size());
-            CountDownLatch go = new CountDownLatch(1);
-            List<CompletableFuture<Timed>> running = new ArrayList<>();
-            for (Supplier<ApiClient.Reply> task : tasks) {
-                running.add(CompletableFuture.supplyAsync(() -> {
-                    ready.countDown();
-                    try {
-                        go.await();
-                    } catch (InterruptedException e) {
-                        throw new IllegalStateException(e);
-                    }
-                    long start = System.nanoTime();
-                    ApiClient.Reply reply = task.get();
-                    return new Timed(reply, start, System.nanoTime());
-                }, threads));
-            }
-            try {
-                ready.await();
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
-            go.countDown();
-            return running.stream().map(CompletableFuture::join).toList();
-        } finally {
-            threads.shutdownNow();
+        List<Supplier<Timed>> timed = new ArrayList<>();
+        for (Supplier<ApiClient.Reply> task : tasks) {
+            timed.add(() -> {
+                long start = System.nanoTime();
+                ApiClient.Reply reply = task.get();
+                return new Timed(reply, start, System.nanoTime());
+            });
         }
+        return Concurrently.run(timed);
     }
 
     static boolean overlapped(List<Timed> timed) {
