@@ -95,8 +95,17 @@ public final class JsonBody implements RequestBody {
         }
     }
 
-    /** Decoder messages quote the offending input; keep error bodies small. */
+    /**
+     * Decoder messages quote the offending input (keep error bodies small) and may suggest a decoder
+     * feature to enable: a client has no use for the name of a library switch.
+     */
     private static String shorten(String message) {
+        for (String hint : new String[]{": enable `", " (for example, enable", "; enable `", " (or enable"}) {
+            int at = message.indexOf(hint);
+            if (at >= 0) {
+                message = message.substring(0, at);
+            }
+        }
         return message.length() <= 200 ? message : message.substring(0, 200) + "...";
     }
 

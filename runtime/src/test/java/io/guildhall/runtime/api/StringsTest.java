@@ -52,6 +52,16 @@ class StringsTest extends ApiTestBase {
     }
 
     @Test
+    void decoderMessagesNameNoLibraryFeature() {
+        for (String body : new String[]{"{\"id\": NaN}", "{\"id\": 007}", "{'id': 'x'}", "{\"id\": \"a\u0001\"}"}) {
+            ApiClient.Reply reply = api.authenticate("custom", null, body);
+            assertEquals(400, reply.status(), body + " -> " + reply);
+            assertTrue(!reply.message().contains("enable") && !reply.message().contains("Feature")
+                    && !reply.message().contains("com.fasterxml"), reply.message());
+        }
+    }
+
+    @Test
     void duplicateKeysAndOverlongUtf8Are400() throws Exception {
         assertError(api.authenticate("custom", null, "{\"id\":\"" + unique("c") + "\",\"id\":\"" + unique("c") + "\"}"),
                 400, 3, "Invalid JSON body: Duplicate field 'id'");
