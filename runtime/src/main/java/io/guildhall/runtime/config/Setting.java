@@ -72,7 +72,7 @@ public enum Setting {
         return Config.environmentName(key);
     }
 
-    public static Setting byKey(String key) {
+    static Setting byKey(String key) {
         for (Setting setting : values()) {
             if (setting.key.equals(key)) {
                 return setting;
