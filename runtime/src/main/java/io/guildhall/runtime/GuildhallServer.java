@@ -11,7 +11,12 @@ import io.guildhall.runtime.http.HttpRules;
 import io.guildhall.runtime.http.ListenerSettings;
 import io.guildhall.runtime.http.LoginAttempts;
 import io.guildhall.runtime.http.Responses;
+import io.guildhall.runtime.analytics.client.AnalyticsClients;
+import io.guildhall.runtime.analytics.client.EmbeddedAnalyticsClient;
+import io.guildhall.runtime.module.ModuleAccounts;
+import io.guildhall.runtime.plugin.KeySetCache;
 import io.guildhall.runtime.plugin.PluginHost;
+import io.guildhall.runtime.plugin.SharedHttpClient;
 import io.guildhall.runtime.session.RefreshRotation;
 import io.guildhall.runtime.session.Revocations;
 import io.guildhall.runtime.session.SigningKeys;
@@ -21,6 +26,8 @@ import io.guildhall.runtime.store.Store;
 import io.guildhall.runtime.store.Stores;
 import io.guildhall.spi.ApiException;
 import io.guildhall.spi.Code;
+import io.guildhall.spi.analytics.AnalyticsClient;
+import io.guildhall.spi.module.Accounts;
 import io.undertow.Undertow;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.handlers.GracefulShutdownHandler;
@@ -47,7 +54,7 @@ import java.util.function.LongFunction;
 /** Wires the server from its configuration, starts it, and shuts it down cleanly. */
 public final class GuildhallServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GuildhallServer.class);
-    private static final List<String> CORE_SECTIONS = List.of("socket.", "session.", "data.", "account.", "plugins.");
+    private static final List<String> CORE_SECTIONS = List.of("socket.", "session.", "data.", "account.", "plugins.", "runtime.", "satori.");
 
     private final Config config;
     private final PluginHost plugins;
@@ -64,16 +71,21 @@ public final class GuildhallServer implements AutoCloseable {
     /**
      * What the server needs from the process around it.
      *
+     * @param clock          where time comes from (tests set it instead of sleeping)
      * @param onStoreFailure called when the store breaks for good (with {@code data.exit_on_failure})
      * @param openStore      opens the store from the configuration (tests stack a failing file system)
      */
-    public record Environment(Runnable onStoreFailure, Function<Config, GroupCommitStore> openStore) {
-        /** Exits the process when the store breaks, for the supervisor to restart it. */
+    public record Environment(Clock clock, Runnable onStoreFailure, Function<Config, GroupCommitStore> openStore) {
+        /** The system clock; exits the process when the store breaks, for the supervisor to restart it. */
         public static Environment process() {
-            return new Environment(() -> {
+            return new Environment(Clock.systemUTC(), () -> {
                 LOG.error("Storage failed; exiting so that the supervisor restarts the server");
                 System.exit(3);
             }, GuildhallServer::openStore);
+        }
+
+        public Environment withClock(Clock other) {
+            return new Environment(other, onStoreFailure, openStore);
         }
     }
 
@@ -86,7 +98,14 @@ public final class GuildhallServer implements AutoCloseable {
         validate(config);
         warnAboutDefaultKeys(config);
         ListenerSettings listener = ListenerSettings.read(config, "socket");
-        this.plugins = PluginHost.load(config, Path.of(config.string(Setting.PLUGINS_DIR)));
+        Clock clock = environment.clock();
+        ModuleAccounts moduleAccounts = new ModuleAccounts();
+        EmbeddedAnalyticsClient embeddedAnalytics = new EmbeddedAnalyticsClient();
+        AnalyticsClient analytics = AnalyticsClients.remote(config)
+                ? AnalyticsClients.remote(config, clock, daemonScheduler("analytics-client-retries"))
+                : embeddedAnalytics;
+        this.plugins = PluginHost.load(config, Path.of(config.string(Setting.PLUGINS_DIR)),
+                pluginServices(config, clock, moduleAccounts, analytics));
         checkUnknownKeys(config, plugins);
         LOG.info("Effective configuration: {}", config.describe());
 
@@ -118,9 +137,10 @@ public final class GuildhallServer implements AutoCloseable {
                 Duration.ofSeconds(config.number(Setting.ACCOUNT_LOGIN_ACCOUNT_WINDOW_SEC)),
                 config.integer(Setting.ACCOUNT_LOGIN_FAILURES_PER_ADDRESS),
                 Duration.ofSeconds(config.number(Setting.ACCOUNT_LOGIN_ADDRESS_WINDOW_SEC)),
-                config.number(Setting.ACCOUNT_LOGIN_ATTEMPTS_CACHE_BYTES)), Clock.systemUTC());
-        AccountService accounts = new AccountService(store, passwords, revocations, worker,
+                config.number(Setting.ACCOUNT_LOGIN_ATTEMPTS_CACHE_BYTES)), clock);
+        AccountService accounts = new AccountService(store, passwords, revocations, worker, plugins::providerFor,
                 config.integer(Setting.ACCOUNT_MAX_IDENTITIES), loginAttempts);
+        moduleAccounts.bind(accounts);
         Authenticator authenticator = new Authenticator(config.string(Setting.SOCKET_SERVER_KEY), tokens, revocations);
 
         RefreshRotation rotation = config.bool(Setting.SESSION_REFRESH_TOKEN_ROTATION)
@@ -130,7 +150,7 @@ public final class GuildhallServer implements AutoCloseable {
         ApiRoutes.Options options = new ApiRoutes.Options(config.bool(Setting.SESSION_SINGLE_SESSION),
                 config.number(Setting.ACCOUNT_MEMO_CACHE_BYTES), listener, opened::healthy, () -> !stopping);
         this.shutdown = new GracefulShutdownHandler(ApiRoutes.build(plugins, accounts, tokens, revocations, rotation,
-                authenticator, options, worker));
+                authenticator, options, worker, config.string(Setting.RUNTIME_HTTP_KEY)));
         HttpHandler gate = exchange -> {
             if (stopping) {
                 Responses.error(exchange, new ApiException(Code.UNAVAILABLE, "Server is shutting down."));
@@ -190,6 +210,11 @@ public final class GuildhallServer implements AutoCloseable {
         return start(config, Environment.process());
     }
 
+    /** Starts the server reading time from {@code clock} (tests set it instead of sleeping). */
+    public static GuildhallServer start(Config config, Clock clock) {
+        return start(config, Environment.process().withClock(clock));
+    }
+
     public static GuildhallServer start(Config config, Environment environment) {
         return new GuildhallServer(config, environment);
     }
@@ -202,6 +227,27 @@ public final class GuildhallServer implements AutoCloseable {
                     + tokens.maxTokenChars() + " characters, which with other headers need socket.max_header_size_bytes of at least "
                     + needed + "; raise it or lower the vars limits");
         }
+    }
+
+    /** The outbound HTTP client and key-set cache that every plugin shares. */
+    private static ScheduledExecutorService daemonScheduler(String name) {
+        return Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, name);
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    private static PluginHost.Services pluginServices(Config config, Clock clock, Accounts accounts, AnalyticsClient analytics) {
+        SharedHttpClient http = new SharedHttpClient(
+                Duration.ofMillis(config.number(Setting.PLUGINS_HTTP_CONNECT_TIMEOUT_MS)),
+                Duration.ofMillis(config.number(Setting.PLUGINS_HTTP_TIMEOUT_MS)),
+                config.integer(Setting.PLUGINS_HTTP_MAX_RESPONSE_BYTES));
+        KeySetCache keySets = new KeySetCache(http, clock,
+                Duration.ofSeconds(config.number(Setting.PLUGINS_KEY_CACHE_TTL_SEC)),
+                Duration.ofSeconds(config.number(Setting.PLUGINS_KEY_REFETCH_INTERVAL_SEC)),
+                config.number(Setting.PLUGINS_KEY_CACHE_MAX_BYTES));
+        return new PluginHost.Services(http, keySets, clock, accounts, analytics);
     }
 
     public int port() {
@@ -220,6 +266,9 @@ public final class GuildhallServer implements AutoCloseable {
     static void validate(Config config) {
         if (config.string(Setting.SOCKET_SERVER_KEY).isEmpty()) {
             throw new ConfigException("socket.server_key must not be empty");
+        }
+        if (config.string(Setting.RUNTIME_HTTP_KEY).isEmpty()) {
+            throw new ConfigException("runtime.http_key must not be empty");
         }
         String sessionKey = config.string(Setting.SESSION_ENCRYPTION_KEY);
         String refreshKey = config.string(Setting.SESSION_REFRESH_ENCRYPTION_KEY);
@@ -251,7 +300,9 @@ public final class GuildhallServer implements AutoCloseable {
                 Setting.ACCOUNT_BCRYPT_QUEUE, Setting.ACCOUNT_MAX_IDENTITIES, Setting.ACCOUNT_MEMO_CACHE_BYTES,
                 Setting.ACCOUNT_LOGIN_FAILURES_PER_ACCOUNT, Setting.ACCOUNT_LOGIN_ACCOUNT_WINDOW_SEC,
                 Setting.ACCOUNT_LOGIN_FAILURES_PER_ADDRESS, Setting.ACCOUNT_LOGIN_ADDRESS_WINDOW_SEC,
-                Setting.ACCOUNT_LOGIN_ATTEMPTS_CACHE_BYTES)) {
+                Setting.ACCOUNT_LOGIN_ATTEMPTS_CACHE_BYTES,
+                Setting.PLUGINS_HTTP_CONNECT_TIMEOUT_MS, Setting.PLUGINS_HTTP_TIMEOUT_MS, Setting.PLUGINS_HTTP_MAX_RESPONSE_BYTES,
+                Setting.PLUGINS_KEY_CACHE_TTL_SEC, Setting.PLUGINS_KEY_REFETCH_INTERVAL_SEC, Setting.PLUGINS_KEY_CACHE_MAX_BYTES)) {
             if (config.number(positive) < 1) {
                 throw new ConfigException(positive.key() + " must be at least 1");
             }

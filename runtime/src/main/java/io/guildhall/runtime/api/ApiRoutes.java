@@ -11,7 +11,10 @@ import io.guildhall.runtime.http.Health;
 import io.guildhall.runtime.http.HttpError;
 import io.guildhall.runtime.http.ListenerSettings;
 import io.guildhall.runtime.http.Responses;
+import io.guildhall.runtime.module.Hooks;
 import io.guildhall.runtime.plugin.PluginHost;
+import io.guildhall.spi.module.ApiOperation;
+import io.guildhall.spi.module.Operations;
 import io.guildhall.runtime.session.RefreshRotation;
 import io.guildhall.runtime.session.Revocations;
 import io.guildhall.runtime.session.TokenService;
@@ -27,6 +30,7 @@ public final class ApiRoutes {
     private final Authenticator authenticator;
     private final Executor workers;
     private final ListenerSettings listener;
+    private final Hooks hooks;
 
     /**
      * What the game API is configured with besides its collaborators.
@@ -38,21 +42,23 @@ public final class ApiRoutes {
                           BooleanSupplier healthy, BooleanSupplier ready) {
     }
 
-    private ApiRoutes(Authenticator authenticator, Executor workers, ListenerSettings listener) {
+    private ApiRoutes(Authenticator authenticator, Executor workers, ListenerSettings listener, Hooks hooks) {
         this.authenticator = authenticator;
         this.workers = workers;
         this.listener = listener;
+        this.hooks = hooks;
     }
 
     public static HttpHandler build(PluginHost plugins, AccountService accounts, TokenService tokens,
                                     Revocations revocations, RefreshRotation rotation, Authenticator authenticator,
-                                    Options options, Executor workers) {
-        ApiRoutes routes = new ApiRoutes(authenticator, workers, options.listener());
+                                    Options options, Executor workers, String httpKey) {
+        ApiRoutes routes = new ApiRoutes(authenticator, workers, options.listener(), plugins.hooks());
         Continue then = new Continue(workers);
         Sessions sessions = new Sessions(tokens, revocations, options.singleSession(), then);
         IdentityApi identity = new IdentityApi(plugins, accounts, sessions, then);
         SessionApi session = new SessionApi(tokens, revocations, accounts, rotation, then, options.memoBytes());
         AccountApi account = new AccountApi(accounts, new AccountJson(plugins), then, options.memoBytes());
+        RpcApi rpc = new RpcApi(plugins.rpcs(), httpKey, authenticator);
 
         RoutingHandler router = new RoutingHandler()
                 .get("/", exchange -> exchange.endExchange())
@@ -63,12 +69,20 @@ public final class ApiRoutes {
                 .post("/v2/account/authenticate/{provider}", routes.handler(Auth.SERVER_KEY, Execution.IO_THREAD, identity::authenticate))
                 .post("/v2/account/link/{provider}", routes.handler(Auth.SESSION, Execution.WORKER, identity::link))
                 .post("/v2/account/unlink/{provider}", routes.handler(Auth.SESSION, Execution.WORKER, identity::unlink))
-                .post("/v2/account/session/refresh", routes.handler(Auth.SERVER_KEY, Execution.IO_THREAD, session::refresh))
-                .post("/v2/session/logout", routes.handler(Auth.SESSION, Execution.WORKER, session::logout))
-                .get("/v2/account", routes.handler(Auth.SESSION, Execution.IO_THREAD, account::get))
-                .put("/v2/account", routes.handler(Auth.SESSION, Execution.WORKER, account::update))
-                .delete("/v2/account", routes.handler(Auth.SESSION, Execution.WORKER, account::delete))
+                .post("/v2/account/session/refresh", routes.hookable(Auth.SERVER_KEY, Execution.IO_THREAD, session::refresh,
+                        Operations.SESSION_REFRESH, HookMappings.refresh(tokens)))
+                .post("/v2/session/logout", routes.hookable(Auth.SESSION, Execution.WORKER, session::logout,
+                        Operations.SESSION_LOGOUT, HookMappings.logout()))
+                .get("/v2/account", routes.hookable(Auth.SESSION, Execution.IO_THREAD, account::get,
+                        Operations.ACCOUNT_GET, HookMappings.accountGet(accounts)))
+                .put("/v2/account", routes.hookable(Auth.SESSION, Execution.WORKER, account::update,
+                        Operations.ACCOUNT_UPDATE, HookMappings.accountUpdate()))
+                .delete("/v2/account", routes.hookable(Auth.SESSION, Execution.WORKER, account::delete,
+                        Operations.ACCOUNT_DELETE, HookMappings.accountDelete()))
                 .get("/v2/user", routes.handler(Auth.SESSION, Execution.IO_THREAD, account::users))
+                // RPCs check their own credentials: the runtime HTTP key or a session.
+                .post("/v2/rpc/{id}", routes.handler(Auth.NONE, Execution.WORKER, rpc::call))
+                .get("/v2/rpc/{id}", routes.handler(Auth.NONE, Execution.WORKER, rpc::call))
                 .setFallbackHandler(exchange -> Responses.error(exchange, HttpError.notFound()))
                 .setInvalidMethodHandler(exchange -> Responses.error(exchange, HttpError.methodNotAllowed()));
 
@@ -79,6 +93,15 @@ public final class ApiRoutes {
                 router.handleRequest(exchange);
             }
         };
+    }
+
+    /** The endpoint as it is when no module hooks the operation; else its typed path, on a worker. */
+    private <Q, R> HttpHandler hookable(Auth auth, Execution execution, Endpoint endpoint, ApiOperation<Q, R> operation,
+                                       HookedEndpoint.Mapping<Q, R> mapping) {
+        if (!hooks.any(operation)) {
+            return handler(auth, execution, endpoint);
+        }
+        return handler(auth, Execution.WORKER, new HookedEndpoint<>(operation, hooks, mapping, endpoint));
     }
 
     private HttpHandler handler(Auth auth, Execution execution, Endpoint endpoint) {

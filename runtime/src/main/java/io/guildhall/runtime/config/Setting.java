@@ -39,10 +39,23 @@ public enum Setting {
     ACCOUNT_LOGIN_FAILURES_PER_ADDRESS("account.login_failures_per_address", "10", false),
     ACCOUNT_LOGIN_ADDRESS_WINDOW_SEC("account.login_address_window_sec", "600", false),
     ACCOUNT_LOGIN_ATTEMPTS_CACHE_BYTES("account.login_attempts_cache_bytes", "16777216", false),
+    RUNTIME_HTTP_KEY("runtime.http_key", "defaulthttpkey", true),
+    SATORI_URL("satori.url", "", false),
+    SATORI_API_KEY_NAME("satori.api_key_name", "", false),
+    SATORI_API_KEY("satori.api_key", "", true),
+    SATORI_SIGNING_KEY("satori.signing_key", "", true),
+    SATORI_HTTP_TIMEOUT_MS("satori.http_timeout_ms", "10000", false),
+    SATORI_RETRY_COUNT("satori.retry_count", "0", false),
     DATA_DIR("data.dir", "./data", false),
     DATA_ENGINE("data.engine", "mvstore", false),
     DATA_EXIT_ON_FAILURE("data.exit_on_failure", "true", false),
     PLUGINS_DIR("plugins.dir", "./plugins", false),
+    PLUGINS_HTTP_CONNECT_TIMEOUT_MS("plugins.http_connect_timeout_ms", "3000", false),
+    PLUGINS_HTTP_TIMEOUT_MS("plugins.http_timeout_ms", "5000", false),
+    PLUGINS_HTTP_MAX_RESPONSE_BYTES("plugins.http_max_response_bytes", "1048576", false),
+    PLUGINS_KEY_CACHE_TTL_SEC("plugins.key_cache_ttl_sec", "3600", false),
+    PLUGINS_KEY_REFETCH_INTERVAL_SEC("plugins.key_refetch_interval_sec", "10", false),
+    PLUGINS_KEY_CACHE_MAX_BYTES("plugins.key_cache_max_bytes", "8388608", false),
     SHUTDOWN_GRACE_SEC("shutdown_grace_sec", "10", false);
 
     private final String key;

@@ -27,7 +27,12 @@ public final class TestServer implements AutoCloseable {
 
     /** Starts the server; extra configuration as flags {@code --section.key=value}. */
     public static TestServer start(Path dataDir, String... flags) {
-        return start(dataDir, null, flags);
+        return start(dataDir, java.time.Clock.systemUTC(), flags);
+    }
+
+    /** Starts the server reading time from {@code clock}. */
+    public static TestServer start(Path dataDir, java.time.Clock clock, String... flags) {
+        return start(dataDir, clock, null, flags);
     }
 
     /**
@@ -35,6 +40,11 @@ public final class TestServer implements AutoCloseable {
      * recorded instead of exiting the process (see {@link #storeFailed()}).
      */
     public static TestServer start(Path dataDir, Function<Config, GroupCommitStore> openStore, String... flags) {
+        return start(dataDir, java.time.Clock.systemUTC(), openStore, flags);
+    }
+
+    private static TestServer start(Path dataDir, java.time.Clock clock, Function<Config, GroupCommitStore> openStore,
+                                    String... flags) {
         List<String> args = new ArrayList<>(List.of(
                 "--socket.address=127.0.0.1",
                 "--socket.port=0",
@@ -45,7 +55,7 @@ public final class TestServer implements AutoCloseable {
         args.addAll(List.of(flags));
         AtomicBoolean failed = new AtomicBoolean();
         GuildhallServer.Environment process = GuildhallServer.Environment.process();
-        GuildhallServer.Environment environment = new GuildhallServer.Environment(() -> failed.set(true),
+        GuildhallServer.Environment environment = new GuildhallServer.Environment(clock, () -> failed.set(true),
                 openStore != null ? openStore : process.openStore());
         return new TestServer(GuildhallServer.start(ConfigLoader.load(args.toArray(String[]::new), Map.of()), environment), failed);
     }
