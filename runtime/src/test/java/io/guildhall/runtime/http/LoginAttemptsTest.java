@@ -4,40 +4,16 @@ import io.guildhall.spi.ApiException;
 import io.guildhall.spi.Code;
 import org.junit.jupiter.api.Test;
 
-import java.time.Clock;
+import io.guildhall.runtime.testing.SettableClock;
+
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class LoginAttemptsTest {
-    /** A clock the test moves by hand. */
-    static final class ManualClock extends Clock {
-        private Instant now = Instant.parse("2026-01-01T00:00:00Z");
-
-        void advance(Duration by) {
-            now = now.plus(by);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-    }
-
-    private final ManualClock clock = new ManualClock();
+    private final SettableClock clock = new SettableClock(Instant.parse("2026-01-01T00:00:00Z"));
     private final LoginAttempts attempts = new LoginAttempts(new LoginAttempts.Policy(
             5, Duration.ofMinutes(1), 10, Duration.ofMinutes(10), 1 << 20), clock);
 
