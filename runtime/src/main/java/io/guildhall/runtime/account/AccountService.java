@@ -274,7 +274,8 @@ public final class AccountService {
      */
     public <T> CompletableFuture<T> view(UUID userId, Function<UserRecord, T> view, Cache<MemoKey, T> rendered) {
         byte[] stored = accounts.loadBytes(userId.toString());
-        T result = stored == null ? null : rendered.get(MemoKey.of(userId, stored), k -> view.apply(AccountStore.decode(stored)));
+        T result = stored == null ? null : rendered.get(MemoKey.of(userId, stored),
+                k -> view.apply(accounts.decodeWithIdentities(userId.toString(), stored)));
         return store.durable().thenApply(v -> result);
     }
 

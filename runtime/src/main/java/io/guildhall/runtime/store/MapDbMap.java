@@ -63,6 +63,16 @@ final class MapDbMap implements KvMap {
     }
 
     @Override
+    public void forEachWithPrefix(String prefix, BiConsumer<String, byte[]> action) {
+        try {
+            // every key with the prefix sorts at or after it and before prefix + U+FFFF
+            map.subMap(prefix, true, prefix + '\uffff', false).forEach(action);
+        } catch (DBException e) {
+            throw unavailable(e);
+        }
+    }
+
+    @Override
     public long size() {
         return map.sizeLong();
     }

@@ -95,6 +95,27 @@ final class MvStoreMap implements KvMap {
     }
 
     @Override
+    public void forEachWithPrefix(String prefix, BiConsumer<String, byte[]> action) {
+        try {
+            MVStore.TxCounter version = store.registerVersionUsage();
+            try {
+                Cursor<String, byte[]> cursor = map.cursor(prefix);
+                while (cursor.hasNext()) {
+                    String key = cursor.next();
+                    if (!key.startsWith(prefix)) {
+                        return;
+                    }
+                    action.accept(key, cursor.getValue().clone());
+                }
+            } finally {
+                store.deregisterVersionUsage(version);
+            }
+        } catch (MVStoreException e) {
+            throw unavailable(e);
+        }
+    }
+
+    @Override
     public long size() {
         return map.sizeAsLong();
     }
