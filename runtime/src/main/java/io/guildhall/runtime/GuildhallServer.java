@@ -7,6 +7,9 @@ import io.guildhall.runtime.config.Config;
 import io.guildhall.runtime.config.ConfigException;
 import io.guildhall.runtime.config.Setting;
 import io.guildhall.runtime.http.Authenticator;
+import io.guildhall.runtime.http.HttpRules;
+import io.guildhall.runtime.http.ListenerSettings;
+import io.guildhall.runtime.http.LoginAttempts;
 import io.guildhall.runtime.http.Responses;
 import io.guildhall.runtime.analytics.client.AnalyticsClients;
 import io.guildhall.runtime.analytics.client.EmbeddedAnalyticsClient;
@@ -16,6 +19,7 @@ import io.guildhall.runtime.plugin.PluginHost;
 import io.guildhall.runtime.plugin.SharedHttpClient;
 import io.guildhall.runtime.session.RefreshRotation;
 import io.guildhall.runtime.session.Revocations;
+import io.guildhall.runtime.session.SigningKeys;
 import io.guildhall.runtime.session.TokenService;
 import io.guildhall.runtime.store.GroupCommitStore;
 import io.guildhall.runtime.store.Store;
@@ -25,7 +29,7 @@ import io.guildhall.spi.Code;
 import io.guildhall.spi.analytics.AnalyticsClient;
 import io.guildhall.spi.module.Accounts;
 import io.undertow.Undertow;
-import io.undertow.UndertowOptions;
+import io.undertow.server.HttpHandler;
 import io.undertow.server.handlers.GracefulShutdownHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,6 +48,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.LongFunction;
 
 /** Wires the server from its configuration, starts it, and shuts it down cleanly. */
@@ -63,10 +68,37 @@ public final class GuildhallServer implements AutoCloseable {
     private volatile boolean stopping;
     private boolean closed;
 
-    private GuildhallServer(Config config, Clock clock) {
+    /**
+     * What the server needs from the process around it.
+     *
+     * @param clock          where time comes from (tests set it instead of sleeping)
+     * @param onStoreFailure called when the store breaks for good (with {@code data.exit_on_failure})
+     * @param openStore      opens the store from the configuration (tests stack a failing file system)
+     */
+    public record Environment(Clock clock, Runnable onStoreFailure, Function<Config, GroupCommitStore> openStore) {
+        /** The system clock; exits the process when the store breaks, for the supervisor to restart it. */
+        public static Environment process() {
+            return new Environment(Clock.systemUTC(), () -> {
+                LOG.error("Storage failed; exiting so that the supervisor restarts the server");
+                System.exit(3);
+            }, GuildhallServer::openStore);
+        }
+
+        public Environment withClock(Clock other) {
+            return new Environment(other, onStoreFailure, openStore);
+        }
+    }
+
+    private static GroupCommitStore openStore(Config config) {
+        return Stores.open(config.string(Setting.DATA_ENGINE), Path.of(config.string(Setting.DATA_DIR)));
+    }
+
+    private GuildhallServer(Config config, Environment environment) {
         this.config = config;
         validate(config);
         warnAboutDefaultKeys(config);
+        ListenerSettings listener = ListenerSettings.read(config, "socket");
+        Clock clock = environment.clock();
         ModuleAccounts moduleAccounts = new ModuleAccounts();
         EmbeddedAnalyticsClient embeddedAnalytics = new EmbeddedAnalyticsClient();
         AnalyticsClient analytics = AnalyticsClients.remote(config)
@@ -77,19 +109,37 @@ public final class GuildhallServer implements AutoCloseable {
         checkUnknownKeys(config, plugins);
         LOG.info("Effective configuration: {}", config.describe());
 
-        GroupCommitStore opened = Stores.open(config.string(Setting.DATA_ENGINE), Path.of(config.string(Setting.DATA_DIR)));
-        opened.refuseWritesFrom(thread -> thread instanceof XnioIoThread);
-        this.store = opened;
         TokenService tokens = new TokenService(
-                config.string(Setting.SESSION_ENCRYPTION_KEY), config.number(Setting.SESSION_TOKEN_EXPIRY_SEC),
-                config.string(Setting.SESSION_REFRESH_ENCRYPTION_KEY), config.number(Setting.SESSION_REFRESH_TOKEN_EXPIRY_SEC));
+                SigningKeys.of(config.string(Setting.SESSION_ENCRYPTION_KEY), config.string(Setting.SESSION_PREVIOUS_ENCRYPTION_KEYS)),
+                config.number(Setting.SESSION_TOKEN_EXPIRY_SEC),
+                SigningKeys.of(config.string(Setting.SESSION_REFRESH_ENCRYPTION_KEY),
+                        config.string(Setting.SESSION_PREVIOUS_REFRESH_ENCRYPTION_KEYS)),
+                config.number(Setting.SESSION_REFRESH_TOKEN_EXPIRY_SEC),
+                new TokenService.Limits(config.integer(Setting.SESSION_MAX_VARS), config.integer(Setting.SESSION_MAX_VARS_BYTES),
+                        config.number(Setting.SESSION_VERIFIED_CACHE_BYTES)));
+        requireTokensFitInHeaders(tokens, listener);
+
+        GroupCommitStore opened = environment.openStore().apply(config);
+        opened.refuseWritesFrom(thread -> thread instanceof XnioIoThread);
+        if (config.bool(Setting.DATA_EXIT_ON_FAILURE)) {
+            opened.onBroken(failure -> environment.onStoreFailure().run());
+        }
+        this.store = opened;
         Revocations revocations = new Revocations(store,
                 Math.max(tokens.sessionLifetimeSec(), tokens.refreshLifetimeSec()));
-        // bcrypt gets at most all cores but one, so sign-ins with a password never starve other requests.
         int cores = Runtime.getRuntime().availableProcessors();
-        this.passwords = new Passwords(config.integer(Setting.ACCOUNT_BCRYPT_COST), Math.max(1, cores - 1), 256);
+        int bcryptThreads = config.integer(Setting.ACCOUNT_BCRYPT_THREADS);
+        this.passwords = new Passwords(config.integer(Setting.ACCOUNT_BCRYPT_COST), bcryptThreads == 0 ? cores : bcryptThreads,
+                config.integer(Setting.ACCOUNT_BCRYPT_QUEUE));
         this.worker = createWorker(cores);
-        AccountService accounts = new AccountService(store, passwords, revocations, worker, plugins::providerFor);
+        LoginAttempts loginAttempts = new LoginAttempts(new LoginAttempts.Policy(
+                config.integer(Setting.ACCOUNT_LOGIN_FAILURES_PER_ACCOUNT),
+                Duration.ofSeconds(config.number(Setting.ACCOUNT_LOGIN_ACCOUNT_WINDOW_SEC)),
+                config.integer(Setting.ACCOUNT_LOGIN_FAILURES_PER_ADDRESS),
+                Duration.ofSeconds(config.number(Setting.ACCOUNT_LOGIN_ADDRESS_WINDOW_SEC)),
+                config.number(Setting.ACCOUNT_LOGIN_ATTEMPTS_CACHE_BYTES)), clock);
+        AccountService accounts = new AccountService(store, passwords, revocations, worker, plugins::providerFor,
+                config.integer(Setting.ACCOUNT_MAX_IDENTITIES), loginAttempts);
         moduleAccounts.bind(accounts);
         Authenticator authenticator = new Authenticator(config.string(Setting.SOCKET_SERVER_KEY), tokens, revocations);
 
@@ -97,23 +147,22 @@ public final class GuildhallServer implements AutoCloseable {
                 ? new RefreshRotation(store, revocations, tokens.sessionLifetimeSec(),
                         config.number(Setting.SESSION_REFRESH_TOKEN_REUSE_GRACE_SEC))
                 : null;
+        ApiRoutes.Options options = new ApiRoutes.Options(config.bool(Setting.SESSION_SINGLE_SESSION),
+                config.number(Setting.ACCOUNT_MEMO_CACHE_BYTES), listener, opened::healthy, () -> !stopping);
         this.shutdown = new GracefulShutdownHandler(ApiRoutes.build(plugins, accounts, tokens, revocations, rotation,
-                authenticator, config.bool(Setting.SESSION_SINGLE_SESSION),
-                config.number(Setting.SOCKET_MAX_REQUEST_SIZE_BYTES), worker, config.string(Setting.RUNTIME_HTTP_KEY)));
-        this.undertow = Undertow.builder()
+                authenticator, options, worker, config.string(Setting.RUNTIME_HTTP_KEY)));
+        HttpHandler gate = exchange -> {
+            if (stopping) {
+                Responses.error(exchange, new ApiException(Code.UNAVAILABLE, "Server is shutting down."));
+            } else {
+                shutdown.handleRequest(exchange);
+            }
+        };
+        this.undertow = listener.configure(Undertow.builder())
                 .setWorker(worker)
                 .addHttpListener(config.integer(Setting.SOCKET_PORT), config.string(Setting.SOCKET_ADDRESS))
-                .setServerOption(UndertowOptions.MAX_HEADER_SIZE, 16 * 1024)
-                .setServerOption(UndertowOptions.IDLE_TIMEOUT, config.integer(Setting.SOCKET_IDLE_TIMEOUT_MS))
-                .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, config.integer(Setting.SOCKET_IDLE_TIMEOUT_MS))
                 .setSocketOption(Options.REUSE_ADDRESSES, true)
-                .setHandler(exchange -> {
-                    if (stopping) {
-                        Responses.error(exchange, new ApiException(Code.UNAVAILABLE, "Server is shutting down."));
-                    } else {
-                        shutdown.handleRequest(exchange);
-                    }
-                })
+                .setHandler(HttpRules.wrap(listener, gate))
                 .build();
         try {
             undertow.start();
@@ -158,12 +207,26 @@ public final class GuildhallServer implements AutoCloseable {
     }
 
     public static GuildhallServer start(Config config) {
-        return new GuildhallServer(config, Clock.systemUTC());
+        return start(config, Environment.process());
     }
 
     /** Starts the server reading time from {@code clock} (tests set it instead of sleeping). */
     public static GuildhallServer start(Config config, Clock clock) {
-        return new GuildhallServer(config, clock);
+        return start(config, Environment.process().withClock(clock));
+    }
+
+    public static GuildhallServer start(Config config, Environment environment) {
+        return new GuildhallServer(config, environment);
+    }
+
+    /** A client must be able to present any token we mint in its Authorization header. */
+    private static void requireTokensFitInHeaders(TokenService tokens, ListenerSettings listener) {
+        int needed = tokens.maxTokenChars() + "Authorization: Bearer \r\n".length() + 2048; // other headers
+        if (needed > listener.maxHeaderBytes()) {
+            throw new ConfigException("session.max_vars and session.max_vars_bytes allow tokens of up to "
+                    + tokens.maxTokenChars() + " characters, which with other headers need socket.max_header_size_bytes of at least "
+                    + needed + "; raise it or lower the vars limits");
+        }
     }
 
     /** The outbound HTTP client and key-set cache that every plugin shares. */
@@ -214,8 +277,30 @@ public final class GuildhallServer implements AutoCloseable {
         if (sessionKey.equals(refreshKey)) {
             throw new ConfigException("session.encryption_key and session.refresh_encryption_key must differ");
         }
+        String engine = config.string(Setting.DATA_ENGINE).trim().toLowerCase(java.util.Locale.ROOT);
+        if (!Stores.ENGINES.contains(engine)) {
+            throw new ConfigException("data.engine must be one of " + String.join(", ", Stores.ENGINES) + ", got '"
+                    + config.string(Setting.DATA_ENGINE) + "'");
+        }
+        for (String key : config.string(Setting.SESSION_PREVIOUS_ENCRYPTION_KEYS).split(",")) {
+            if (!key.isBlank()) {
+                requireKeyLength(Setting.SESSION_PREVIOUS_ENCRYPTION_KEYS, key.trim());
+            }
+        }
+        for (String key : config.string(Setting.SESSION_PREVIOUS_REFRESH_ENCRYPTION_KEYS).split(",")) {
+            if (!key.isBlank()) {
+                requireKeyLength(Setting.SESSION_PREVIOUS_REFRESH_ENCRYPTION_KEYS, key.trim());
+            }
+        }
+        if (config.number(Setting.ACCOUNT_BCRYPT_THREADS) < 0) {
+            throw new ConfigException(Setting.ACCOUNT_BCRYPT_THREADS.key() + " must not be negative (0 means every core)");
+        }
         for (Setting positive : List.of(Setting.SESSION_TOKEN_EXPIRY_SEC, Setting.SESSION_REFRESH_TOKEN_EXPIRY_SEC,
-                Setting.SOCKET_MAX_REQUEST_SIZE_BYTES, Setting.SOCKET_IDLE_TIMEOUT_MS,
+                Setting.SESSION_MAX_VARS, Setting.SESSION_MAX_VARS_BYTES, Setting.SESSION_VERIFIED_CACHE_BYTES,
+                Setting.ACCOUNT_BCRYPT_QUEUE, Setting.ACCOUNT_MAX_IDENTITIES, Setting.ACCOUNT_MEMO_CACHE_BYTES,
+                Setting.ACCOUNT_LOGIN_FAILURES_PER_ACCOUNT, Setting.ACCOUNT_LOGIN_ACCOUNT_WINDOW_SEC,
+                Setting.ACCOUNT_LOGIN_FAILURES_PER_ADDRESS, Setting.ACCOUNT_LOGIN_ADDRESS_WINDOW_SEC,
+                Setting.ACCOUNT_LOGIN_ATTEMPTS_CACHE_BYTES,
                 Setting.PLUGINS_HTTP_CONNECT_TIMEOUT_MS, Setting.PLUGINS_HTTP_TIMEOUT_MS, Setting.PLUGINS_HTTP_MAX_RESPONSE_BYTES,
                 Setting.PLUGINS_KEY_CACHE_TTL_SEC, Setting.PLUGINS_KEY_REFETCH_INTERVAL_SEC, Setting.PLUGINS_KEY_CACHE_MAX_BYTES)) {
             if (config.number(positive) < 1) {

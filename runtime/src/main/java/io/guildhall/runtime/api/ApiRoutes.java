@@ -7,7 +7,9 @@ import io.guildhall.runtime.http.Authenticator;
 import io.guildhall.runtime.http.Continue;
 import io.guildhall.runtime.http.Endpoint;
 import io.guildhall.runtime.http.Execution;
+import io.guildhall.runtime.http.Health;
 import io.guildhall.runtime.http.HttpError;
+import io.guildhall.runtime.http.ListenerSettings;
 import io.guildhall.runtime.http.Responses;
 import io.guildhall.runtime.module.Hooks;
 import io.guildhall.runtime.plugin.PluginHost;
@@ -21,36 +23,49 @@ import io.undertow.server.RoutingHandler;
 import io.undertow.util.Methods;
 
 import java.util.concurrent.Executor;
+import java.util.function.BooleanSupplier;
 
 /** The game API's route table (port 7350), with JSON answers for unknown paths and methods. */
 public final class ApiRoutes {
     private final Authenticator authenticator;
     private final Executor workers;
-    private final long maxBodyBytes;
+    private final ListenerSettings listener;
     private final Hooks hooks;
 
-    private ApiRoutes(Authenticator authenticator, Executor workers, long maxBodyBytes, Hooks hooks) {
+    /**
+     * What the game API is configured with besides its collaborators.
+     *
+     * @param healthy true while the server can make writes durable ({@code /healthcheck})
+     * @param ready   true while it also takes new requests (false while draining: {@code /readycheck})
+     */
+    public record Options(boolean singleSession, long memoBytes, ListenerSettings listener,
+                          BooleanSupplier healthy, BooleanSupplier ready) {
+    }
+
+    private ApiRoutes(Authenticator authenticator, Executor workers, ListenerSettings listener, Hooks hooks) {
         this.authenticator = authenticator;
         this.workers = workers;
-        this.maxBodyBytes = maxBodyBytes;
+        this.listener = listener;
         this.hooks = hooks;
     }
 
     public static HttpHandler build(PluginHost plugins, AccountService accounts, TokenService tokens,
                                     Revocations revocations, RefreshRotation rotation, Authenticator authenticator,
-                                    boolean singleSession, long maxBodyBytes, Executor workers, String httpKey) {
-        ApiRoutes routes = new ApiRoutes(authenticator, workers, maxBodyBytes, plugins.hooks());
+                                    Options options, Executor workers, String httpKey) {
+        ApiRoutes routes = new ApiRoutes(authenticator, workers, options.listener(), plugins.hooks());
         Continue then = new Continue(workers);
-        Sessions sessions = new Sessions(tokens, revocations, singleSession, then);
+        Sessions sessions = new Sessions(tokens, revocations, options.singleSession(), then);
         IdentityApi identity = new IdentityApi(plugins, accounts, sessions, then);
-        SessionApi session = new SessionApi(tokens, revocations, accounts, rotation, then);
-        AccountApi account = new AccountApi(accounts, new AccountJson(plugins), then);
+        SessionApi session = new SessionApi(tokens, revocations, accounts, rotation, then, options.memoBytes());
+        AccountApi account = new AccountApi(accounts, new AccountJson(plugins), then, options.memoBytes());
         RpcApi rpc = new RpcApi(plugins.rpcs(), httpKey, authenticator);
 
         RoutingHandler router = new RoutingHandler()
                 .get("/", exchange -> exchange.endExchange())
-                // Answered on the IO thread: nothing to read, nothing to wait for.
-                .get("/healthcheck", Responses::emptyObject)
+                // Answered on the IO thread from flags: nothing to read, nothing to wait for.
+                .get("/healthcheck", exchange -> Health.answer(exchange, options.healthy().getAsBoolean()))
+                .get("/readycheck", exchange -> Health.answer(exchange,
+                        options.ready().getAsBoolean() && options.healthy().getAsBoolean()))
                 .post("/v2/account/authenticate/{provider}", routes.handler(Auth.SERVER_KEY, Execution.IO_THREAD, identity::authenticate))
                 .post("/v2/account/link/{provider}", routes.handler(Auth.SESSION, Execution.WORKER, identity::link))
                 .post("/v2/account/unlink/{provider}", routes.handler(Auth.SESSION, Execution.WORKER, identity::unlink))
@@ -90,6 +105,6 @@ public final class ApiRoutes {
     }
 
     private HttpHandler handler(Auth auth, Execution execution, Endpoint endpoint) {
-        return new ApiHandler(auth, execution, endpoint, authenticator, workers, maxBodyBytes);
+        return new ApiHandler(auth, execution, endpoint, authenticator, workers, listener);
     }
 }

@@ -1,6 +1,7 @@
 package io.guildhall.runtime.http;
 
 import io.guildhall.runtime.session.SessionToken;
+import io.guildhall.runtime.util.Utf16;
 import io.guildhall.spi.ApiException;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
@@ -15,12 +16,19 @@ import java.util.Optional;
 public final class Call {
     private final HttpServerExchange exchange;
     private final byte[] rawBody;
+    private final ClientAddress clientAddress;
     private JsonBody body;
     private SessionToken session;
 
-    Call(HttpServerExchange exchange, byte[] rawBody) {
+    Call(HttpServerExchange exchange, byte[] rawBody, ClientAddress clientAddress) {
         this.exchange = exchange;
         this.rawBody = rawBody;
+        this.clientAddress = clientAddress;
+    }
+
+    /** The client's address: the peer, or what trusted proxies forwarded (for per-address limits). */
+    public String clientAddress() {
+        return clientAddress.of(exchange);
     }
 
     public String pathParam(String name) {
@@ -38,7 +46,7 @@ public final class Call {
 
     /** The same call with another body (what a module's before hook made of it); the session stays. */
     public Call withBody(byte[] replacement) {
-        Call changed = new Call(exchange, replacement);
+        Call changed = new Call(exchange, replacement, clientAddress);
         changed.session = session;
         return changed;
     }
@@ -84,6 +92,13 @@ public final class Call {
         Deque<String> values = exchange.getQueryParameters().get(name);
         if (values == null) {
             values = exchange.getQueryParameters().get(JsonBody.camel(name));
+        }
+        if (values != null) {
+            for (String value : values) {
+                if (!Utf16.isValid(value) || value.indexOf('\uFFFD') >= 0) {
+                    throw ApiException.invalid("Query parameter " + name + " is not valid UTF-8.");
+                }
+            }
         }
         return values;
     }

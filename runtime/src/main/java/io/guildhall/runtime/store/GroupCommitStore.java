@@ -80,6 +80,10 @@ public final class GroupCommitStore implements Store {
     private volatile StoreException broken;
     private volatile long writes;
     private volatile long commits;
+    /** True while the last commit attempt failed (writes are being failed and retried). */
+    private volatile boolean commitFailing;
+    /** Told once when the store breaks for good. */
+    private volatile java.util.function.Consumer<StoreException> onBroken = failure -> { };
     /** Threads that must never wait for the write lock (a server's IO threads); see {@link #refuseWritesFrom}. */
     private volatile Predicate<Thread> refusedWriters = thread -> false;
 
@@ -221,6 +225,22 @@ public final class GroupCommitStore implements Store {
         }
     }
 
+    /**
+     * True while writes can be made durable: not closed, not broken, and the last commit worked. A
+     * volatile read, cheap enough for a health check on an IO thread.
+     */
+    public boolean healthy() {
+        return !closed && broken == null && !commitFailing;
+    }
+
+    /**
+     * Called (once, on the committer thread) when the store breaks for good: a sync failed or the engine
+     * closed itself. Nothing unacknowledged is lost by exiting then: every write acknowledged was synced.
+     */
+    public void onBroken(java.util.function.Consumer<StoreException> handler) {
+        this.onBroken = Objects.requireNonNull(handler, "handler");
+    }
+
     /** Writes whose mutation ran without throwing. */
     public long writeCount() {
         return writes;
@@ -272,8 +292,7 @@ public final class GroupCommitStore implements Store {
                 try {
                     engine.sync();
                 } catch (RuntimeException e) {
-                    broken = new StoreException("sync failed; the store accepts no more writes until restart", e);
-                    log.error("store sync failed for {}; refusing further writes", engine, e);
+                    breakFor(new StoreException("sync failed; the store accepts no more writes until restart", e));
                     failRound(round, broken);
                     return;
                 }
@@ -285,11 +304,19 @@ public final class GroupCommitStore implements Store {
                 releaseBarrierIfIdle();
             }
         } catch (RuntimeException | Error e) {
-            broken = new StoreException("store committer died", e);
-            log.error("store committer died for {}", engine, e);
+            breakFor(new StoreException("store committer died", e));
         } finally {
             failLeftovers();
         }
+    }
+
+    private void breakFor(StoreException failure) {
+        broken = failure;
+        log.error("{}: {}; refusing further writes", engine, failure.getMessage(), failure.getCause());
+        // on a thread of its own: the handler may close the store, which waits for this committer
+        Thread notify = new Thread(() -> onBroken.accept(failure), "store-broken");
+        notify.setDaemon(true);
+        notify.start();
     }
 
     /**
@@ -335,8 +362,16 @@ public final class GroupCommitStore implements Store {
             try {
                 engine.commit();
                 lastAttemptFailed = false;
+                commitFailing = false;
                 retryNanos = 0;
             } catch (RuntimeException e) {
+                commitFailing = true;
+                if (!engine.usable()) {
+                    // e.g. MVStore closes itself after a write error (a full disk): retrying cannot help
+                    round.failure = new StoreException("commit failed and the engine closed itself: " + e.getMessage(), e);
+                    breakFor(round.failure);
+                    return round;
+                }
                 retryNanos = Math.min(Math.max(2 * retryNanos, MIN_RETRY_NANOS), MAX_RETRY_NANOS);
                 retryAt = System.nanoTime() + retryNanos;
                 lastAttemptFailed = true;

@@ -123,6 +123,11 @@ final class MvStoreEngine implements StoreEngine {
     }
 
     @Override
+    public boolean usable() {
+        return !store.isClosed();
+    }
+
+    @Override
     public void sync() {
         store.sync();
     }
@@ -165,6 +170,9 @@ final class MvStoreEngine implements StoreEngine {
 
     @Override
     public void close() {
+        if (store.isClosed()) {
+            return; // MVStore closed itself after a write failure; nothing more can be written
+        }
         // A reader that finished while a commit held MVStore's lock could not release its version
         // (deregisterVersionUsage only tryLocks); nothing released it later if no commit followed, and
         // close() then trips an assertion (with -ea; H2 issue #3764). Releasing one now settles it.

@@ -41,6 +41,11 @@ interface StoreEngine extends AutoCloseable {
     default void compactIntoNextCommit(int budgetBytes) {
     }
 
+    /** False once the engine cannot write any more without being reopened (it closed itself after a failure). */
+    default boolean usable() {
+        return true;
+    }
+
     /** Closes the files; the caller has committed and synced everything first. */
     @Override
     void close();
