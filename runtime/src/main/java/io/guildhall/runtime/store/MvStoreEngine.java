@@ -1,13 +1,18 @@
 package io.guildhall.runtime.store;
 
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.h2.mvstore.FileStore;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
 import org.h2.mvstore.RandomAccessStore;
+import org.h2.mvstore.SFChunk;
+import org.h2.mvstore.SingleFileStore;
 import org.h2.mvstore.type.ByteArrayDataType;
 import org.h2.mvstore.type.StringDataType;
 import org.slf4j.Logger;
@@ -71,9 +76,12 @@ final class MvStoreEngine implements StoreEngine {
     private final MVStore store;
     private final Map<String, KvMap> maps = new ConcurrentHashMap<>();
 
-    private MvStoreEngine(Path file, MVStore store) {
+    private final GatedFileStore files;
+
+    private MvStoreEngine(Path file, MVStore store, GatedFileStore files) {
         this.file = file;
         this.store = store;
+        this.files = files;
     }
 
     static MvStoreEngine open(Path file) {
@@ -82,20 +90,36 @@ final class MvStoreEngine implements StoreEngine {
 
     /** @param fileSystem H2 file system prefix; tests stack a recording one on top of "async:" */
     static MvStoreEngine open(Path file, String fileSystem) {
+        return open(file, fileSystem, () -> { });
+    }
+
+    /**
+     * @param beforeWrite runs before every write to the file, on the writing thread (the
+     *                    write-ahead log uses it to put its records on disk before any chunk that
+     *                    may hold their changes)
+     */
+    static MvStoreEngine open(Path file, String fileSystem, Runnable beforeWrite) {
         MVStore store;
+        GatedFileStore files = new GatedFileStore(beforeWrite);
         try {
+            files.open(fileSystem + file.toAbsolutePath(), false, null);
             store = new MVStore.Builder()
-                    .fileName(fileSystem + file.toAbsolutePath())
+                    .adoptFileStore(files)
                     .autoCommitDisabled()
                     .autoCommitBufferSize(0)
                     .open();
         } catch (RuntimeException e) {
+            try {
+                files.close();
+            } catch (RuntimeException ignored) {
+                // reporting the first failure
+            }
             throw new StoreException("cannot open MVStore file " + file + ": " + e.getMessage(), e);
         }
         store.setRetentionTime(0);
         store.setVersionsToKeep(0);
         log.debug("opened MVStore {} at version {}", file, store.getCurrentVersion());
-        return new MvStoreEngine(file, store);
+        return new MvStoreEngine(file, store, files);
     }
 
     @Override
@@ -163,6 +187,39 @@ final class MvStoreEngine implements StoreEngine {
         store.compact(LOAD_CHUNK_FILL_TARGET, budgetBytes);
     }
 
+    /** Guildhall's format number kept in the file (MVStore's "store version"; 0 in files of format 1). */
+    int formatVersion() {
+        return store.getStoreVersion();
+    }
+
+    /** Sets the format number; written with the next commit. */
+    void setFormatVersion(int version) {
+        store.setStoreVersion(version);
+    }
+
+    /** Estimated memory held by changes not yet written to the file. */
+    long unsavedMemory() {
+        return store.getUnsavedMemory();
+    }
+
+    boolean hasUnsavedChanges() {
+        return store.hasUnsavedChanges();
+    }
+
+    /** Bytes MVStore wrote to its file since it was opened. */
+    long writtenBytes() {
+        return files.written.get();
+    }
+
+    Path file() {
+        return file;
+    }
+
+    /** Closes without writing what is not committed yet (opening failed half way). */
+    void abandon() {
+        store.closeImmediately();
+    }
+
     @Override
     public void close() {
         // A reader that finished while a commit held MVStore's lock could not release its version
@@ -176,5 +233,23 @@ final class MvStoreEngine implements StoreEngine {
     @Override
     public String toString() {
         return "MVStore " + file;
+    }
+
+    /** MVStore's single-file store with a hook before each write. */
+    private static final class GatedFileStore extends SingleFileStore {
+        private final Runnable beforeWrite;
+        final AtomicLong written = new AtomicLong();
+
+        GatedFileStore(Runnable beforeWrite) {
+            super(new HashMap<>());
+            this.beforeWrite = beforeWrite;
+        }
+
+        @Override
+        protected void writeFully(SFChunk chunk, long pos, ByteBuffer src) {
+            beforeWrite.run();
+            written.addAndGet(src.remaining());
+            super.writeFully(chunk, pos, src);
+        }
     }
 }

@@ -1,0 +1,345 @@
+package io.guildhall.runtime.store;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.zip.CRC32C;
+
+import org.h2.store.fs.FilePath;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Segment files of records, each framed as length, CRC32C and payload, appended and synced. Files are
+ * opened through H2's file systems ({@code async:} in production, a recording one in crash tests).
+ * <p>
+ * Segment layout: a 16-byte header (magic, {@link #FORMAT}, sequence number), then records
+ * {@code [int length][int crc32c(length, payload)][payload]}. A record that runs past the end of the
+ * file, or whose checksum does not match, ends the log: in the newest segment that is a write torn by
+ * a crash; in an older one (always synced completely before the next was started) it is corruption.
+ * <p>
+ * Not thread-safe by itself: {@link #append}, {@link #rotate} and {@link #deleteBefore} are called
+ * under the store's write lock (or by the only thread using the log); {@link #force()} may run
+ * concurrently with them.
+ */
+final class WriteAheadLog implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(WriteAheadLog.class);
+
+    /** Format of segment files this release writes and reads. */
+    static final int FORMAT = 1;
+    /** "GHWL". */
+    private static final int MAGIC = 0x4748574C;
+    static final int HEADER_BYTES = 16;
+    static final int FRAME_BYTES = 8;
+    /** Larger lengths are garbage (a torn length field), never a record. */
+    static final int MAX_RECORD_BYTES = 1 << 30;
+    private static final Pattern SEGMENT = Pattern.compile("(\\d{20})\\.wal");
+
+    private final Path dir;
+    private final String fileSystem;
+    /** Open segments by sequence: the newest is appended to; older ones close when deleted. */
+    private final TreeMap<Long, FileChannel> open = new TreeMap<>();
+    private volatile FileChannel current;
+    private long currentSequence;
+    private long position;
+    /** Bytes appended since the log was opened; for pacing checkpoints and measuring. */
+    private volatile long appendedBytes;
+    private final ByteBuffer frame = ByteBuffer.allocate(FRAME_BYTES);
+    private final CRC32C crc = new CRC32C();
+
+    private WriteAheadLog(Path dir, String fileSystem) {
+        this.dir = dir;
+        this.fileSystem = fileSystem;
+    }
+
+    /** Opens the log directory (creating it) without starting a segment: replay first, then {@link #rotate()}. */
+    static WriteAheadLog open(Path dir, String fileSystem) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new StoreException("cannot create write-ahead log directory " + dir + ": " + e, e);
+        }
+        return new WriteAheadLog(dir, fileSystem);
+    }
+
+    /** Sequence numbers of the segment files present, oldest first. */
+    List<Long> segments() {
+        List<Long> found = new ArrayList<>();
+        try (var files = Files.newDirectoryStream(dir)) {
+            for (Path file : files) {
+                Matcher m = SEGMENT.matcher(file.getFileName().toString());
+                if (m.matches()) {
+                    found.add(Long.parseLong(m.group(1)));
+                }
+            }
+        } catch (IOException e) {
+            throw new StoreException("cannot list write-ahead log directory " + dir + ": " + e, e);
+        }
+        found.sort(null);
+        return found;
+    }
+
+    Path file(long sequence) {
+        return dir.resolve(String.format("%020d.wal", sequence));
+    }
+
+    /**
+     * Hands every intact record of every segment to {@code records}, oldest first. Stops at a torn
+     * record at the end of the newest segment; refuses anything else that does not check out.
+     *
+     * @return the number of records replayed
+     */
+    long replay(Consumer<ByteBuffer> records) {
+        List<Long> segments = segments();
+        long count = 0;
+        for (int i = 0; i < segments.size(); i++) {
+            boolean newest = i == segments.size() - 1;
+            long sequence = segments.get(i);
+            byte[] bytes;
+            try (FileChannel channel = FilePath.get(fileSystem + file(sequence).toAbsolutePath()).open("r")) {
+                bytes = readAll(channel);
+            } catch (IOException e) {
+                throw new StoreException("cannot read write-ahead log segment " + file(sequence) + ": " + e, e);
+            }
+            Scan scan = scan(bytes, sequence);
+            if (scan.failure != null) {
+                if (!newest) {
+                    throw new StoreException("write-ahead log segment " + file(sequence) + " is corrupt at byte "
+                            + scan.end + " (" + scan.failure + "); it is not the newest segment, so this is not"
+                            + " a torn write: restore the data folder from a backup");
+                }
+                if (scan.end < bytes.length) {
+                    log.warn("write-ahead log {}: ignoring {} bytes after byte {} ({}), a write torn by a crash",
+                            file(sequence), bytes.length - scan.end, scan.end, scan.failure);
+                }
+            }
+            for (ByteBuffer record : scan.records) {
+                records.accept(record);
+                count++;
+            }
+        }
+        return count;
+    }
+
+    /** The records of one segment image up to the first that does not check out. */
+    static Scan scan(byte[] bytes, long expectedSequence) {
+        Scan scan = new Scan();
+        ByteBuffer buffer = ByteBuffer.wrap(bytes);
+        if (bytes.length < HEADER_BYTES) {
+            scan.failure = "header cut short";
+            return scan;
+        }
+        int magic = buffer.getInt();
+        int format = buffer.getInt();
+        long sequence = buffer.getLong();
+        if (magic != MAGIC) {
+            scan.failure = "not a write-ahead log segment";
+            return scan;
+        }
+        if (format > FORMAT) {
+            throw new StoreException("write-ahead log segment " + expectedSequence + " has format " + format
+                    + ", newer than this release reads (" + FORMAT + "): it was written by a newer Guildhall");
+        }
+        if (sequence != expectedSequence) {
+            scan.failure = "sequence " + sequence + " in a file named " + expectedSequence;
+            return scan;
+        }
+        scan.end = HEADER_BYTES;
+        CRC32C crc = new CRC32C();
+        while (buffer.remaining() >= FRAME_BYTES) {
+            int length = buffer.getInt();
+            int checksum = buffer.getInt();
+            if (length <= 0 || length > MAX_RECORD_BYTES || length > buffer.remaining()) {
+                scan.failure = length == 0 ? "zero length" : "length " + length + " past the end";
+                return scan;
+            }
+            crc.reset();
+            crc.update(bytes, scan.end, 4);
+            crc.update(bytes, buffer.position(), length);
+            if ((int) crc.getValue() != checksum) {
+                scan.failure = "checksum mismatch";
+                return scan;
+            }
+            scan.records.add(ByteBuffer.wrap(bytes, buffer.position(), length).slice());
+            buffer.position(buffer.position() + length);
+            scan.end = buffer.position();
+        }
+        if (buffer.hasRemaining()) {
+            scan.failure = "frame cut short";
+        }
+        return scan;
+    }
+
+    static final class Scan {
+        final List<ByteBuffer> records = new ArrayList<>();
+        int end;
+        String failure;
+    }
+
+    /**
+     * Appends one record (written to the file, not yet synced). The payload is read from its position
+     * to its limit.
+     */
+    void append(ByteBuffer payload) {
+        FileChannel channel = current;
+        if (channel == null) {
+            throw new StoreException("write-ahead log " + dir + " has no open segment");
+        }
+        int length = payload.remaining();
+        frame.clear();
+        frame.putInt(length);
+        crc.reset();
+        crc.update(frame.array(), 0, 4);
+        crc.update(payload.duplicate());
+        frame.putInt((int) crc.getValue());
+        frame.flip();
+        try {
+            writeFully(channel, frame, position);
+            writeFully(channel, payload, position + FRAME_BYTES);
+        } catch (IOException e) {
+            throw new UncheckedIOException("appending to " + file(currentSequence) + " failed", e);
+        }
+        position += FRAME_BYTES + length;
+        appendedBytes += FRAME_BYTES + length;
+    }
+
+    /** Makes every record appended so far durable (the segments before the current one already are). */
+    void force() {
+        FileChannel channel = current;
+        if (channel == null) {
+            return;
+        }
+        try {
+            channel.force(false);
+        } catch (IOException e) {
+            throw new UncheckedIOException("syncing " + dir + " failed", e);
+        }
+    }
+
+    /**
+     * Syncs the current segment and starts the next one (its header and directory entry synced), which
+     * every later {@link #append} goes to. On an empty log, starts the first segment after any present.
+     *
+     * @return the new segment's sequence number: every older segment may go once a checkpoint that
+     *         started after this call is durable
+     */
+    long rotate() {
+        force();
+        long next = current != null ? currentSequence + 1 : segments().stream().mapToLong(s -> s + 1).max().orElse(1);
+        Path file = file(next);
+        FileChannel channel;
+        try {
+            channel = FilePath.get(fileSystem + file.toAbsolutePath()).open("rw");
+            ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES).putInt(MAGIC).putInt(FORMAT).putLong(next);
+            header.flip();
+            writeFully(channel, header, 0);
+            channel.force(false);
+            syncDirectory(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("starting write-ahead log segment " + file + " failed", e);
+        }
+        open.put(next, channel);
+        currentSequence = next;
+        position = HEADER_BYTES;
+        current = channel;
+        return next;
+    }
+
+    /** Deletes the segments older than {@code sequence} (their records are in a durable checkpoint). */
+    void deleteBefore(long sequence) {
+        for (long old : segments()) {
+            if (old >= sequence) {
+                break;
+            }
+            FileChannel channel = open.remove(old);
+            try {
+                if (channel != null) {
+                    channel.close();
+                }
+                FilePath.get(fileSystem + file(old).toAbsolutePath()).delete();
+            } catch (IOException | RuntimeException e) {
+                log.warn("cannot delete write-ahead log segment {}: {}", file(old), e.toString());
+            }
+        }
+    }
+
+    long currentSequence() {
+        return currentSequence;
+    }
+
+    /** Bytes of the current segment, header included: where the next record goes. */
+    long currentSize() {
+        return position;
+    }
+
+    long appendedBytes() {
+        return appendedBytes;
+    }
+
+    Path directory() {
+        return dir;
+    }
+
+    @Override
+    public void close() {
+        current = null;
+        for (FileChannel channel : open.values()) {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                log.warn("closing write-ahead log segment failed: {}", e.toString());
+            }
+        }
+        open.clear();
+    }
+
+    static void syncDirectory(Path dir) throws IOException {
+        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+            channel.force(true);
+        }
+    }
+
+    private static void writeFully(FileChannel channel, ByteBuffer buffer, long at) throws IOException {
+        long pos = at;
+        while (buffer.hasRemaining()) {
+            pos += channel.write(buffer, pos);
+        }
+    }
+
+    private static byte[] readAll(FileChannel channel) throws IOException {
+        long size = channel.size();
+        if (size > Integer.MAX_VALUE - 16) {
+            throw new IOException("segment of " + size + " bytes is too large");
+        }
+        ByteBuffer buffer = ByteBuffer.allocate((int) size);
+        long pos = 0;
+        while (buffer.hasRemaining()) {
+            int read = channel.read(buffer, pos);
+            if (read < 0) {
+                break;
+            }
+            pos += read;
+        }
+        return buffer.array();
+    }
+
+    /** Sizes of the segment files present, by sequence (for tests and backups). */
+    Map<Long, Long> sizes() throws IOException {
+        Map<Long, Long> sizes = new TreeMap<>();
+        for (long sequence : segments()) {
+            sizes.put(sequence, Files.size(file(sequence)));
+        }
+        return sizes;
+    }
+}
