@@ -153,14 +153,31 @@ final class MvStoreEngine implements StoreEngine {
 
     @Override
     public boolean compactStep() {
-        FileStore<?> files = store.getFileStore();
-        if (files.getChunksFillRate() < CHUNK_FILL_TARGET && store.compact(CHUNK_FILL_TARGET, REWRITE_BYTES)) {
+        return rewriteStep() || shrinkStep();
+    }
+
+    /**
+     * Rewrites the live pages of sparse chunks (up to a bounded amount) and commits, so that the old
+     * chunks are freed and their space reused. Safe beside concurrent map writes.
+     */
+    boolean rewriteStep() {
+        if (store.getFileStore().getChunksFillRate() < CHUNK_FILL_TARGET && store.compact(CHUNK_FILL_TARGET, REWRITE_BYTES)) {
             // compact() only marks live pages dirty; this commit writes them and frees the old chunks
             // (through commit(): it may reuse freed space like any other, so the header goes with it)
             commit();
             store.sync();
             return true;
         }
+        return false;
+    }
+
+    /**
+     * Moves chunks into holes and truncates the file's free tail. Not safe beside concurrent map
+     * writes (H2 2.4.240 trips over the extra data its interim commits then hold): run it with
+     * writers held off.
+     */
+    boolean shrinkStep() {
+        FileStore<?> files = store.getFileStore();
         if (files instanceof RandomAccessStore && store.getFillRate() < FILE_FILL_TARGET) {
             int before = store.getFillRate();
             // moves chunks into holes, syncs and truncates the file's free tail

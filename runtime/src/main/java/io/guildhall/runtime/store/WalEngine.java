@@ -90,6 +90,11 @@ final class WalEngine implements StoreEngine {
 
     /** @param fileSystem H2 file system prefix for every file; tests stack a recording one on "async:" */
     static WalEngine open(Path dataDir, String fileSystem, Settings settings) {
+        try {
+            Files.createDirectories(dataDir);
+        } catch (IOException e) {
+            throw new StoreException("cannot create data directory " + dataDir + ": " + e, e);
+        }
         WalEngine engine = new WalEngine(dataDir, fileSystem, settings);
         try {
             engine.recover();
@@ -247,14 +252,21 @@ final class WalEngine implements StoreEngine {
         }
     }
 
-    /** Space reclamation steps for a bounded time, or until done (each step commits and syncs). */
+    /**
+     * Space reclamation for a bounded time, or until done; each step commits and syncs. Rewriting
+     * sparse chunks runs beside the writers; moving chunks to shrink the file holds them off (see
+     * {@link MvStoreEngine#shrinkStep()}), so it runs only while no writes come.
+     */
     private void compact() {
         long end = System.nanoTime() + COMPACTION_BUDGET_NANOS;
         try {
             while (!closing && System.nanoTime() - end < 0) {
                 checkpointLock.lock();
                 try {
-                    if (!tree.compactStep()) {
+                    if (tree.rewriteStep()) {
+                        continue;
+                    }
+                    if (!idle() || !shrinkWithWritersHeldOff()) {
                         return;
                     }
                 } finally {
@@ -263,6 +275,22 @@ final class WalEngine implements StoreEngine {
             }
         } catch (RuntimeException e) {
             log.warn("Space reclamation of {} failed", tree, e);
+        }
+    }
+
+    /** No write since the last checkpoint. */
+    private boolean idle() {
+        return wal.currentSize() == WriteAheadLog.HEADER_BYTES && ops.isEmpty();
+    }
+
+    private boolean shrinkWithWritersHeldOff() {
+        Lock lock = writeLock;
+        lock.lock();
+        try {
+            appendChanges();
+            return tree.shrinkStep();
+        } finally {
+            lock.unlock();
         }
     }
 
