@@ -1,6 +1,7 @@
 package io.guildhall.runtime;
 
 import io.guildhall.runtime.account.AccountService;
+import io.guildhall.runtime.admin.AdminSocket;
 import io.guildhall.runtime.account.Passwords;
 import io.guildhall.runtime.api.ApiRoutes;
 import io.guildhall.runtime.config.Config;
@@ -49,6 +50,8 @@ public final class GuildhallServer implements AutoCloseable {
     private final Config config;
     private final PluginHost plugins;
     private final Store store;
+    /** Null when the socket could not be created (logged). */
+    private final AdminSocket admin;
     private final Passwords passwords;
     private final GracefulShutdownHandler shutdown;
     private final XnioWorker worker;
@@ -66,9 +69,13 @@ public final class GuildhallServer implements AutoCloseable {
         checkUnknownKeys(config, plugins);
         LOG.info("Effective configuration: {}", config.describe());
 
-        GroupCommitStore opened = Stores.open(config.string(Setting.DATA_ENGINE), Path.of(config.string(Setting.DATA_DIR)));
+        Path dataDir = Path.of(config.string(Setting.DATA_DIR));
+        GroupCommitStore opened = Stores.open(config.string(Setting.DATA_ENGINE), dataDir,
+                config.number(Setting.DATA_CHECKPOINT_BYTES), Duration.ofSeconds(config.number(Setting.DATA_CHECKPOINT_INTERVAL_SEC)),
+                config.number(Setting.DATA_CHECKPOINT_UNSAVED_BYTES));
         opened.refuseWritesFrom(thread -> thread instanceof XnioIoThread);
         this.store = opened;
+        this.admin = AdminSocket.start(dataDir, opened);
         TokenService tokens = new TokenService(
                 config.string(Setting.SESSION_ENCRYPTION_KEY), config.number(Setting.SESSION_TOKEN_EXPIRY_SEC),
                 config.string(Setting.SESSION_REFRESH_ENCRYPTION_KEY), config.number(Setting.SESSION_REFRESH_TOKEN_EXPIRY_SEC));
@@ -107,6 +114,9 @@ public final class GuildhallServer implements AutoCloseable {
             undertow.start();
         } catch (RuntimeException e) {
             worker.shutdownNow();
+            if (admin != null) {
+                admin.close();
+            }
             store.close();
             passwords.close();
             plugins.close();
@@ -194,7 +204,8 @@ public final class GuildhallServer implements AutoCloseable {
         for (Setting positive : List.of(Setting.SESSION_TOKEN_EXPIRY_SEC, Setting.SESSION_REFRESH_TOKEN_EXPIRY_SEC,
                 Setting.SOCKET_MAX_REQUEST_SIZE_BYTES, Setting.SOCKET_IDLE_TIMEOUT_MS,
                 Setting.PLUGINS_HTTP_CONNECT_TIMEOUT_MS, Setting.PLUGINS_HTTP_TIMEOUT_MS, Setting.PLUGINS_HTTP_MAX_RESPONSE_BYTES,
-                Setting.PLUGINS_KEY_CACHE_TTL_SEC, Setting.PLUGINS_KEY_REFETCH_INTERVAL_SEC, Setting.PLUGINS_KEY_CACHE_MAX_BYTES)) {
+                Setting.PLUGINS_KEY_CACHE_TTL_SEC, Setting.PLUGINS_KEY_REFETCH_INTERVAL_SEC, Setting.PLUGINS_KEY_CACHE_MAX_BYTES,
+                Setting.DATA_CHECKPOINT_BYTES, Setting.DATA_CHECKPOINT_INTERVAL_SEC, Setting.DATA_CHECKPOINT_UNSAVED_BYTES)) {
             if (config.number(positive) < 1) {
                 throw new ConfigException(positive.key() + " must be at least 1");
             }
@@ -254,6 +265,9 @@ public final class GuildhallServer implements AutoCloseable {
         undertow.stop();
         worker.shutdown();
         janitor.shutdownNow();
+        if (admin != null) {
+            admin.close();
+        }
         store.close();
         passwords.close();
         plugins.close();

@@ -75,9 +75,13 @@ final class WalEngine implements StoreEngine {
     private long retryNanos;
     private long retryAt;
 
+    /** False when this open created the MVStore file. */
+    private final boolean existed;
+
     private WalEngine(Path dataDir, String fileSystem, Settings settings) {
         this.dataDir = dataDir;
         this.settings = settings;
+        this.existed = Files.exists(dataDir.resolve(Stores.MVSTORE_FILE));
         this.tree = MvStoreEngine.open(dataDir.resolve(Stores.MVSTORE_FILE), fileSystem, this::beforeTreeWrite);
         this.wal = WriteAheadLog.open(dataDir.resolve(WAL_DIR), fileSystem);
         this.checkpointer = new Thread(this::checkpointLoop, "store-checkpointer");
@@ -126,8 +130,10 @@ final class WalEngine implements StoreEngine {
                 tree.openMap(map).remove(key);
             }
         }));
-        if (format < FORMAT) {
+        if (format < FORMAT && existed) {
             log.info("Migrating the data folder {} from store format {} to {}", dataDir, format, FORMAT);
+        }
+        if (format < FORMAT) {
             tree.setFormatVersion(FORMAT);
         }
         if (tree.hasUnsavedChanges()) {
@@ -187,10 +193,12 @@ final class WalEngine implements StoreEngine {
         lock.lock();
         try {
             appendChanges();
-            wal.force();
         } finally {
             lock.unlock();
         }
+        // outside the lock, so that writers go on meanwhile: force() syncs the current segment, and a
+        // segment rotated away since was synced by the rotation
+        wal.force();
     }
 
     private boolean checkpointDue() {
