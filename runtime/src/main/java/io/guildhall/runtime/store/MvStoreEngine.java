@@ -107,6 +107,7 @@ final class MvStoreEngine implements StoreEngine {
                     .adoptFileStore(files)
                     .autoCommitDisabled()
                     .autoCommitBufferSize(0)
+                    .cacheSize(Integer.getInteger("guildhall.mvstore.cache_mb", 16))
                     .open();
         } catch (RuntimeException e) {
             try {

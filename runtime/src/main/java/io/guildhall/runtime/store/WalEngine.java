@@ -83,7 +83,9 @@ final class WalEngine implements StoreEngine {
         this.settings = settings;
         this.existed = Files.exists(dataDir.resolve(Stores.MVSTORE_FILE));
         this.tree = MvStoreEngine.open(dataDir.resolve(Stores.MVSTORE_FILE), fileSystem, this::beforeTreeWrite);
-        this.wal = WriteAheadLog.open(dataDir.resolve(WAL_DIR), fileSystem);
+        // a segment is rotated away after about checkpoint_bytes of records (more while a checkpoint runs)
+        this.wal = WriteAheadLog.open(dataDir.resolve(WAL_DIR), fileSystem,
+                Math.max(64L << 10, Math.min(256L << 20, settings.checkpointBytes() + settings.checkpointBytes() / 4)));
         this.checkpointer = new Thread(this::checkpointLoop, "store-checkpointer");
         checkpointer.setDaemon(true);
     }
@@ -237,19 +239,26 @@ final class WalEngine implements StoreEngine {
         try {
             long start = System.nanoTime();
             long firstKept;
+            long logged;
             Lock lock = writeLock;
             lock.lock();
             try {
                 appendChanges();
+                logged = wal.currentSize();
                 firstKept = wal.rotate();
             } finally {
                 lock.unlock();
             }
             long unsaved = tree.unsavedMemory();
             long written = tree.writtenBytes();
+            // the gate below does this again for what comes meanwhile; a log that cannot be written
+            // fails here, rather than inside MVStore's commit (which would close the store)
+            beforeTreeWrite();
             tree.commit();
             tree.sync();
             wal.deleteBefore(firstKept);
+            // the next segment will hold about as much as this one did
+            wal.prepareSpare(logged + logged / 4);
             lastCheckpointNanos = System.nanoTime();
             checkpoints++;
             log.debug("Checkpoint of {}: {} KiB written, {} KiB unsaved before, {} ms", tree,

@@ -44,6 +44,11 @@ final class WriteAheadLog implements AutoCloseable {
     static final int FRAME_BYTES = 8;
     /** Larger lengths are garbage (a torn length field), never a record. */
     static final int MAX_RECORD_BYTES = 1 << 30;
+    /**
+     * Length field of the frame a rotation appends to close a segment: what follows it (zeros of a
+     * pre-allocated file, old records of a recycled one) is not log. Every segment but the newest has one.
+     */
+    private static final int END_MARK = -1;
     private static final Pattern SEGMENT = Pattern.compile("(\\d{20})\\.wal");
 
     private final Path dir;
@@ -57,20 +62,71 @@ final class WriteAheadLog implements AutoCloseable {
     private volatile long appendedBytes;
     private final ByteBuffer frame = ByteBuffer.allocate(FRAME_BYTES);
     private final CRC32C crc = new CRC32C();
+    private byte[] currentSequenceBytes = new byte[8];
+    /** Size the spare segment is filled to; 0 = no spare (every segment grows as it is appended to). */
+    private final long preallocateBytes;
+    /** A zero-filled or recycled file, renamed into place by the next {@link #rotate()}. */
+    private volatile boolean spareReady;
 
-    private WriteAheadLog(Path dir, String fileSystem) {
+    private WriteAheadLog(Path dir, String fileSystem, long preallocateBytes) {
         this.dir = dir;
         this.fileSystem = fileSystem;
+        this.preallocateBytes = preallocateBytes;
+        this.spareReady = Files.exists(spare());
     }
 
     /** Opens the log directory (creating it) without starting a segment: replay first, then {@link #rotate()}. */
     static WriteAheadLog open(Path dir, String fileSystem) {
+        return open(dir, fileSystem, 0);
+    }
+
+    /**
+     * @param preallocateBytes largest spare segment kept ready (see {@link #prepareSpare}); 0 for none
+     */
+    static WriteAheadLog open(Path dir, String fileSystem, long preallocateBytes) {
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
             throw new StoreException("cannot create write-ahead log directory " + dir + ": " + e, e);
         }
-        return new WriteAheadLog(dir, fileSystem);
+        return new WriteAheadLog(dir, fileSystem, preallocateBytes);
+    }
+
+    private Path spare() {
+        return dir.resolve("spare.wal");
+    }
+
+    private static byte[] sequenceBytes(long sequence) {
+        return ByteBuffer.allocate(8).putLong(sequence).array();
+    }
+
+    /**
+     * Makes sure a spare segment file of full size is ready, so that appends overwrite blocks that
+     * exist instead of growing a file: then {@code fdatasync} of the log writes the data alone, not
+     * the file system's journal, and does not wait behind a checkpoint's large writes to the MVStore
+     * file (ext4 commits its journal in order with the data of other files). Called without the
+     * write lock; a file being prepared is named {@code spare.tmp}.
+     */
+    void prepareSpare(long size) {
+        if (preallocateBytes <= 0 || spareReady) {
+            return;
+        }
+        long bytes = Math.max(64 << 10, Math.min(preallocateBytes, size));
+        FilePath tmp = FilePath.get(fileSystem + dir.resolve("spare.tmp").toAbsolutePath());
+        try (FileChannel channel = tmp.open("rw")) {
+            channel.truncate(0);
+            ByteBuffer zeros = ByteBuffer.allocate((int) Math.min(bytes, 1 << 20));
+            for (long at = 0; at < bytes; at += zeros.capacity()) {
+                zeros.clear();
+                writeFully(channel, zeros, at);
+            }
+            channel.force(true);
+            tmp.moveTo(FilePath.get(fileSystem + spare().toAbsolutePath()), true);
+            syncDirectory(dir);
+            spareReady = true;
+        } catch (IOException | RuntimeException e) {
+            log.warn("cannot prepare a spare write-ahead log segment in {}: {}", dir, e.toString());
+        }
     }
 
     /** Sequence numbers of the segment files present, oldest first. */
@@ -113,15 +169,22 @@ final class WriteAheadLog implements AutoCloseable {
                 throw new StoreException("cannot read write-ahead log segment " + file(sequence) + ": " + e, e);
             }
             Scan scan = scan(bytes, sequence);
+            if (!newest && !scan.ended) {
+                throw new StoreException("write-ahead log segment " + file(sequence) + " is corrupt at byte "
+                        + scan.end + " (" + (scan.failure != null ? scan.failure : "no end mark")
+                        + "); it is not the newest segment, so this is not a torn write: restore the data folder"
+                        + " from a backup");
+            }
             if (scan.failure != null) {
                 if (!newest) {
                     throw new StoreException("write-ahead log segment " + file(sequence) + " is corrupt at byte "
                             + scan.end + " (" + scan.failure + "); it is not the newest segment, so this is not"
                             + " a torn write: restore the data folder from a backup");
                 }
-                if (scan.end < bytes.length) {
-                    log.warn("write-ahead log {}: ignoring {} bytes after byte {} ({}), a write torn by a crash",
-                            file(sequence), bytes.length - scan.end, scan.end, scan.failure);
+                if (scan.end < bytes.length && !isZero(bytes, scan.end)) {
+                    log.info("write-ahead log {}: replay stops at byte {} ({}); the {} bytes after it are a write"
+                            + " torn by a crash or the old content of a recycled segment", file(sequence), scan.end,
+                            scan.failure, bytes.length - scan.end);
                 }
             }
             for (ByteBuffer record : scan.records) {
@@ -130,6 +193,15 @@ final class WriteAheadLog implements AutoCloseable {
             }
         }
         return count;
+    }
+
+    private static boolean isZero(byte[] bytes, int from) {
+        for (int i = from; i < bytes.length; i++) {
+            if (bytes[i] != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The records of one segment image up to the first that does not check out. */
@@ -160,11 +232,22 @@ final class WriteAheadLog implements AutoCloseable {
         while (buffer.remaining() >= FRAME_BYTES) {
             int length = buffer.getInt();
             int checksum = buffer.getInt();
+            if (length == END_MARK) {
+                crc.reset();
+                crc.update(sequenceBytes(sequence));
+                crc.update(bytes, scan.end, 4);
+                if ((int) crc.getValue() == checksum) {
+                    scan.ended = true;
+                    scan.end += FRAME_BYTES;
+                    return scan;
+                }
+            }
             if (length <= 0 || length > MAX_RECORD_BYTES || length > buffer.remaining()) {
                 scan.failure = length == 0 ? "zero length" : "length " + length + " past the end";
                 return scan;
             }
             crc.reset();
+            crc.update(sequenceBytes(sequence));
             crc.update(bytes, scan.end, 4);
             crc.update(bytes, buffer.position(), length);
             if ((int) crc.getValue() != checksum) {
@@ -185,6 +268,8 @@ final class WriteAheadLog implements AutoCloseable {
         final List<ByteBuffer> records = new ArrayList<>();
         int end;
         String failure;
+        /** The segment was closed by a rotation: its end mark was found. */
+        boolean ended;
     }
 
     /**
@@ -200,6 +285,7 @@ final class WriteAheadLog implements AutoCloseable {
         frame.clear();
         frame.putInt(length);
         crc.reset();
+        crc.update(currentSequenceBytes);
         crc.update(frame.array(), 0, 4);
         crc.update(payload.duplicate());
         frame.putInt((int) crc.getValue());
@@ -235,11 +321,32 @@ final class WriteAheadLog implements AutoCloseable {
      *         started after this call is durable
      */
     long rotate() {
+        FileChannel previous = current;
+        if (previous != null) {
+            frame.clear();
+            frame.putInt(END_MARK);
+            crc.reset();
+            crc.update(currentSequenceBytes);
+            crc.update(frame.array(), 0, 4);
+            frame.putInt((int) crc.getValue());
+            frame.flip();
+            try {
+                writeFully(previous, frame, position);
+            } catch (IOException e) {
+                throw new UncheckedIOException("closing " + file(currentSequence) + " failed", e);
+            }
+            position += FRAME_BYTES;
+        }
         force();
         long next = current != null ? currentSequence + 1 : segments().stream().mapToLong(s -> s + 1).max().orElse(1);
         Path file = file(next);
         FileChannel channel;
         try {
+            if (spareReady) {
+                // zero-filled, or a recycled segment: its old records fail the checksum, which covers the sequence
+                FilePath.get(fileSystem + spare().toAbsolutePath()).moveTo(FilePath.get(fileSystem + file.toAbsolutePath()), true);
+                spareReady = false;
+            }
             channel = FilePath.get(fileSystem + file.toAbsolutePath()).open("rw");
             ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES).putInt(MAGIC).putInt(FORMAT).putLong(next);
             header.flip();
@@ -251,12 +358,16 @@ final class WriteAheadLog implements AutoCloseable {
         }
         open.put(next, channel);
         currentSequence = next;
+        currentSequenceBytes = sequenceBytes(next);
         position = HEADER_BYTES;
         current = channel;
         return next;
     }
 
-    /** Deletes the segments older than {@code sequence} (their records are in a durable checkpoint). */
+    /**
+     * Deletes the segments older than {@code sequence} (their records are in a durable checkpoint),
+     * keeping one as the next spare when none is ready and spares are on.
+     */
     void deleteBefore(long sequence) {
         for (long old : segments()) {
             if (old >= sequence) {
@@ -267,7 +378,13 @@ final class WriteAheadLog implements AutoCloseable {
                 if (channel != null) {
                     channel.close();
                 }
-                FilePath.get(fileSystem + file(old).toAbsolutePath()).delete();
+                FilePath segment = FilePath.get(fileSystem + file(old).toAbsolutePath());
+                if (preallocateBytes > 0 && !spareReady) {
+                    segment.moveTo(FilePath.get(fileSystem + spare().toAbsolutePath()), true);
+                    spareReady = true;
+                    continue;
+                }
+                segment.delete();
             } catch (IOException | RuntimeException e) {
                 log.warn("cannot delete write-ahead log segment {}: {}", file(old), e.toString());
             }

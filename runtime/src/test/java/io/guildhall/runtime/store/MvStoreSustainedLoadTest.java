@@ -87,11 +87,12 @@ class MvStoreSustainedLoadTest {
         }
         // The checkpointer rewrites sparse chunks after each checkpoint, beside the writers. Without
         // that, only chunks that die whole are reused, and the file reaches 8-10x within seconds.
-        assertTrue(largest <= 5 * live,
+        assertTrue(largest <= 6 * live,
                 "file peaked at " + largest / KIB + " KiB for " + live / KIB + " KiB of live data");
         assertTrue(largest > live / 2, "the B-trees never reached the file: no checkpoint ran");
-        // a checkpoint drops the segments it covers: at most the one being written and the one before
-        assertTrue(largestLog <= 3 * (2 << 20) + (1 << 20), "log grew to " + largestLog / KIB + " KiB");
+        // a checkpoint drops the segments it covers (keeping one as the next spare): the log holds what
+        // came since the last checkpoint began, a few MiB here, against ~70 MiB logged in all
+        assertTrue(largestLog <= 24 << 20, "log grew to " + largestLog / KIB + " KiB");
 
         // the moved pages are all there after a restart
         GroupCommitStore reopened = Stores.open(Stores.MVSTORE, dir);

@@ -31,6 +31,7 @@ public final class StoreWriteHarness {
         long checkpointBytes = Long.parseLong(args[4]) << 20;
         Duration interval = Duration.ofSeconds(Long.parseLong(args[5]));
         String engine = args.length > 6 ? args[6] : Stores.MVSTORE;
+        Files.createDirectories(dir);
         GroupCommitStore store = engine.equals("legacy")
                 ? GroupCommitStore.start(MvStoreEngine.open(dir.resolve(Stores.MVSTORE_FILE)), GroupCommitStore.DEFAULT_HOUSEKEEPING_INTERVAL)
                 : Stores.open(engine, dir, new WalEngine.Settings(checkpointBytes, interval, 1L << 30));

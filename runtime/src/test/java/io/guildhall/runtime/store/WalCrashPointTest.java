@@ -132,7 +132,10 @@ class WalCrashPointTest {
             FilePathRec.setRecorder(null);
         }
         assertTrue(checkpoints >= 5, "only " + checkpoints + " checkpoints");
-        assertTrue(recording.ops.stream().anyMatch(op -> op.delete), "no log segment was ever deleted");
+        assertTrue(recording.ops.stream().anyMatch(op -> op.delete || op.renamedTo != null),
+                "no log segment was ever deleted or recycled");
+        assertTrue(recording.ops.stream().anyMatch(op -> op.renamedTo != null && op.file.endsWith("spare.wal")),
+                "no spare segment was ever put in place");
         assertTrue(recording.ops.stream().anyMatch(op -> op.file.endsWith(".wal") && op.data != null),
                 "nothing written to the log");
 
@@ -248,18 +251,33 @@ class WalCrashPointTest {
         final boolean truncate;
         final boolean delete;
         final int ackedBefore;
+        /** For a rename: the new name. */
+        final String renamedTo;
 
         FileOp(String file, byte[] data, long position, boolean truncate, boolean delete, int ackedBefore) {
+            this(file, data, position, truncate, delete, ackedBefore, null);
+        }
+
+        FileOp(String file, byte[] data, long position, boolean truncate, boolean delete, int ackedBefore,
+               String renamedTo) {
             this.file = file;
             this.data = data;
             this.position = position;
             this.truncate = truncate;
             this.delete = delete;
             this.ackedBefore = ackedBefore;
+            this.renamedTo = renamedTo;
         }
 
         /** The folder after this operation, or after only the first {@code limit} bytes of a write. */
         void apply(Map<String, byte[]> files, int limit) {
+            if (renamedTo != null) {
+                byte[] moved = files.remove(file);
+                if (moved != null) {
+                    files.put(renamedTo, moved);
+                }
+                return;
+            }
             if (delete) {
                 files.remove(file);
                 return;
@@ -303,6 +321,12 @@ class WalCrashPointTest {
                 ops.add(new FileOp(file, null, x, true, false, acked.get()));
             } else if (op == Recorder.DELETE) {
                 ops.add(new FileOp(file, null, 0, false, true, acked.get()));
+            } else if (op == Recorder.RENAME) {
+                // "async:/from:async:/to" (a spare log segment put in place, or a deleted one kept as spare)
+                int split = path.indexOf(":async:");
+                String to = path.substring(split + ":async:".length());
+                ops.add(new FileOp(file.substring(0, split - prefix.length()), null, 0, false, false, acked.get(),
+                        to.substring(prefix.length())));
             }
         }
     }
