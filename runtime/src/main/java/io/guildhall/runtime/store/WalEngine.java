@@ -142,8 +142,10 @@ final class WalEngine implements StoreEngine {
             tree.commit();
             tree.sync();
         }
-        long first = wal.rotate();
-        wal.deleteBefore(first);
+        // the checkpoint holds every replayed record: the old segments go before a new one starts (an
+        // old newest segment has no end mark, so it must never sit behind a newer one)
+        wal.deleteBefore(Long.MAX_VALUE);
+        wal.rotate();
         if (replayed > 0) {
             log.info("Replayed {} write-ahead log records into {} in {} ms", replayed, tree,
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));

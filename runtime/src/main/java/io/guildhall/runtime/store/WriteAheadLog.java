@@ -25,9 +25,12 @@ import org.slf4j.LoggerFactory;
  * opened through H2's file systems ({@code async:} in production, a recording one in crash tests).
  * <p>
  * Segment layout: a 16-byte header (magic, {@link #FORMAT}, sequence number), then records
- * {@code [int length][int crc32c(length, payload)][payload]}. A record that runs past the end of the
- * file, or whose checksum does not match, ends the log: in the newest segment that is a write torn by
- * a crash; in an older one (always synced completely before the next was started) it is corruption.
+ * {@code [int length][int crc32c(sequence, length, payload)][payload]}; a rotation closes a segment
+ * with an end mark (length -1). A segment may be longer than its log: new segments are spare files,
+ * zero-filled or recycled from deleted segments (see {@link #prepareSpare}), and the checksum covers
+ * the sequence number so that an old record of a recycled file never passes for a new one. Replay
+ * reads the newest segment up to the first record that does not check out (the end of the log, or a
+ * write torn by a crash); every older segment must reach its end mark, or it is corrupt.
  * <p>
  * Not thread-safe by itself: {@link #append}, {@link #rotate} and {@link #deleteBefore} are called
  * under the store's write lock (or by the only thread using the log); {@link #force()} may run
@@ -67,12 +70,36 @@ final class WriteAheadLog implements AutoCloseable {
     private final long preallocateBytes;
     /** A zero-filled or recycled file, renamed into place by the next {@link #rotate()}. */
     private volatile boolean spareReady;
+    /** Highest sequence number any segment file of this log had. */
+    private long lastSequence;
 
     private WriteAheadLog(Path dir, String fileSystem, long preallocateBytes) {
         this.dir = dir;
         this.fileSystem = fileSystem;
         this.preallocateBytes = preallocateBytes;
         this.spareReady = Files.exists(spare());
+        // Sequence numbers only grow, across restarts too: a recycled spare may still hold records of
+        // any sequence up to the one in its header, and those must never pass for records of a new segment.
+        long last = 0;
+        for (long sequence : segments()) {
+            last = Math.max(last, sequence);
+        }
+        if (spareReady) {
+            try {
+                byte[] header = new byte[HEADER_BYTES];
+                try (var in = Files.newInputStream(spare())) {
+                    int n = in.readNBytes(header, 0, HEADER_BYTES);
+                    ByteBuffer b = ByteBuffer.wrap(header);
+                    if (n == HEADER_BYTES && b.getInt() == MAGIC) {
+                        b.getInt();
+                        last = Math.max(last, b.getLong());
+                    }
+                }
+            } catch (IOException e) {
+                throw new StoreException("cannot read " + spare() + ": " + e, e);
+            }
+        }
+        this.lastSequence = last;
     }
 
     /** Opens the log directory (creating it) without starting a segment: replay first, then {@link #rotate()}. */
@@ -338,7 +365,8 @@ final class WriteAheadLog implements AutoCloseable {
             position += FRAME_BYTES;
         }
         force();
-        long next = current != null ? currentSequence + 1 : segments().stream().mapToLong(s -> s + 1).max().orElse(1);
+        long next = lastSequence + 1;
+        lastSequence = next;
         Path file = file(next);
         FileChannel channel;
         try {

@@ -111,6 +111,27 @@ class WriteAheadLogTest {
         assertEquals(List.of("after"), replay(WriteAheadLog.open(dir, "")));
     }
 
+    @Test
+    void aRecycledSegmentNeverReplaysItsOldRecords() {
+        WriteAheadLog log = WriteAheadLog.open(dir, "", 1 << 20);
+        log.rotate();
+        log.append(record("old-1"));
+        log.append(record("old-2"));
+        log.append(record("old-3"));
+        log.rotate();
+        log.deleteBefore(Long.MAX_VALUE); // as a clean close does: the first is kept as the spare
+        log.close();
+        assertTrue(Files.exists(dir.resolve("spare.wal")));
+
+        WriteAheadLog again = WriteAheadLog.open(dir, "", 1 << 20);
+        assertEquals(List.of(), replay(again));
+        again.rotate(); // puts the spare in place: its old records are still in the file
+        again.append(record("new"));
+        again.force();
+        again.close();
+        assertEquals(List.of("new"), replay(WriteAheadLog.open(dir, "", 1 << 20)));
+    }
+
     private static void flipLastByte(Path file) throws Exception {
         byte[] bytes = Files.readAllBytes(file);
         bytes[bytes.length - 1] ^= 1;
