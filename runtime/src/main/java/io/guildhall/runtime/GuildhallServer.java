@@ -1,6 +1,7 @@
 package io.guildhall.runtime;
 
 import io.guildhall.runtime.account.AccountService;
+import io.guildhall.runtime.admin.AdminSocket;
 import io.guildhall.runtime.account.Passwords;
 import io.guildhall.runtime.api.ApiRoutes;
 import io.guildhall.runtime.config.Config;
@@ -59,6 +60,8 @@ public final class GuildhallServer implements AutoCloseable {
     private final Config config;
     private final PluginHost plugins;
     private final Store store;
+    /** Null when the socket could not be created (logged). */
+    private final AdminSocket admin;
     private final Passwords passwords;
     private final GracefulShutdownHandler shutdown;
     private final XnioWorker worker;
@@ -90,7 +93,9 @@ public final class GuildhallServer implements AutoCloseable {
     }
 
     private static GroupCommitStore openStore(Config config) {
-        return Stores.open(config.string(Setting.DATA_ENGINE), Path.of(config.string(Setting.DATA_DIR)));
+        return Stores.open(config.string(Setting.DATA_ENGINE), Path.of(config.string(Setting.DATA_DIR)),
+                config.number(Setting.DATA_CHECKPOINT_BYTES), Duration.ofSeconds(config.number(Setting.DATA_CHECKPOINT_INTERVAL_SEC)),
+                config.number(Setting.DATA_CHECKPOINT_UNSAVED_BYTES));
     }
 
     private GuildhallServer(Config config, Environment environment) {
@@ -125,6 +130,7 @@ public final class GuildhallServer implements AutoCloseable {
             opened.onBroken(failure -> environment.onStoreFailure().run());
         }
         this.store = opened;
+        this.admin = AdminSocket.start(Path.of(config.string(Setting.DATA_DIR)), opened);
         Revocations revocations = new Revocations(store,
                 Math.max(tokens.sessionLifetimeSec(), tokens.refreshLifetimeSec()));
         int cores = Runtime.getRuntime().availableProcessors();
@@ -168,6 +174,9 @@ public final class GuildhallServer implements AutoCloseable {
             undertow.start();
         } catch (RuntimeException e) {
             worker.shutdownNow();
+            if (admin != null) {
+                admin.close();
+            }
             store.close();
             passwords.close();
             plugins.close();
@@ -302,7 +311,8 @@ public final class GuildhallServer implements AutoCloseable {
                 Setting.ACCOUNT_LOGIN_FAILURES_PER_ADDRESS, Setting.ACCOUNT_LOGIN_ADDRESS_WINDOW_SEC,
                 Setting.ACCOUNT_LOGIN_ATTEMPTS_CACHE_BYTES,
                 Setting.PLUGINS_HTTP_CONNECT_TIMEOUT_MS, Setting.PLUGINS_HTTP_TIMEOUT_MS, Setting.PLUGINS_HTTP_MAX_RESPONSE_BYTES,
-                Setting.PLUGINS_KEY_CACHE_TTL_SEC, Setting.PLUGINS_KEY_REFETCH_INTERVAL_SEC, Setting.PLUGINS_KEY_CACHE_MAX_BYTES)) {
+                Setting.PLUGINS_KEY_CACHE_TTL_SEC, Setting.PLUGINS_KEY_REFETCH_INTERVAL_SEC, Setting.PLUGINS_KEY_CACHE_MAX_BYTES,
+                Setting.DATA_CHECKPOINT_BYTES, Setting.DATA_CHECKPOINT_INTERVAL_SEC, Setting.DATA_CHECKPOINT_UNSAVED_BYTES)) {
             if (config.number(positive) < 1) {
                 throw new ConfigException(positive.key() + " must be at least 1");
             }
@@ -362,6 +372,9 @@ public final class GuildhallServer implements AutoCloseable {
         undertow.stop();
         worker.shutdown();
         janitor.shutdownNow();
+        if (admin != null) {
+            admin.close();
+        }
         store.close();
         passwords.close();
         plugins.close();

@@ -1,5 +1,6 @@
 package io.guildhall.runtime;
 
+import io.guildhall.runtime.admin.BackupCommand;
 import io.guildhall.runtime.config.Config;
 import io.guildhall.runtime.config.ConfigException;
 import io.guildhall.runtime.config.ConfigLoader;
@@ -7,7 +8,12 @@ import io.guildhall.runtime.plugin.PluginException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** {@code java -jar guildhall.jar [--config FILE] [--section.key=value ...]} */
+import java.util.Arrays;
+
+/**
+ * {@code java -jar guildhall.jar [--config FILE] [--section.key=value ...]} starts the server;
+ * {@code java -jar guildhall.jar backup --to FOLDER [...]} backs its store up (see {@link BackupCommand}).
+ */
 public final class Main {
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);
 
@@ -15,6 +21,17 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("backup")) {
+            int code;
+            try {
+                code = BackupCommand.run(Arrays.copyOfRange(args, 1, args.length), System.getenv(), System.out);
+            } catch (ConfigException e) {
+                LOG.error("Cannot back up: {}", e.getMessage());
+                code = 2;
+            }
+            System.exit(code);
+            return;
+        }
         GuildhallServer server;
         try {
             Config config = ConfigLoader.load(args, System.getenv());

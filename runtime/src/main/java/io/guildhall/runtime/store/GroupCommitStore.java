@@ -120,6 +120,7 @@ public final class GroupCommitStore implements Store {
     static GroupCommitStore start(StoreEngine engine, Duration housekeepingInterval, int loadCompactionPercent) {
         GroupCommitStore store = new GroupCommitStore(Objects.requireNonNull(engine), housekeepingInterval,
                 loadCompactionPercent);
+        engine.bind(store.writeLock);
         store.committer.start();
         return store;
     }
@@ -230,7 +231,7 @@ public final class GroupCommitStore implements Store {
      * volatile read, cheap enough for a health check on an IO thread.
      */
     public boolean healthy() {
-        return !closed && broken == null && !commitFailing;
+        return !closed && broken == null && !commitFailing && engine.usable();
     }
 
     /**
@@ -239,6 +240,20 @@ public final class GroupCommitStore implements Store {
      */
     public void onBroken(java.util.function.Consumer<StoreException> handler) {
         this.onBroken = Objects.requireNonNull(handler, "handler");
+    }
+
+    /**
+     * Writes a consistent copy of the store into {@code target} (a folder that is absent or empty)
+     * while writes go on; a server started on that folder has every write acknowledged before this
+     * call. Blocks for as long as the copy takes.
+     *
+     * @throws StoreException if the engine cannot take backups, the store is closed, or copying fails
+     */
+    public Backup backup(java.nio.file.Path target) {
+        if (closed) {
+            throw new StoreException("store is closed");
+        }
+        return engine.backup(target);
     }
 
     /** Writes whose mutation ran without throwing. */
