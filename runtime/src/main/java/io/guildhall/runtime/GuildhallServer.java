@@ -1,13 +1,15 @@
 package io.guildhall.runtime;
 
 import io.guildhall.runtime.account.AccountService;
+import io.guildhall.runtime.analytics.Analytics;
+import io.guildhall.runtime.console.Console;
+import io.guildhall.runtime.http.Listener;
 import io.guildhall.runtime.account.Passwords;
 import io.guildhall.runtime.api.ApiRoutes;
 import io.guildhall.runtime.config.Config;
 import io.guildhall.runtime.config.ConfigException;
 import io.guildhall.runtime.config.Setting;
 import io.guildhall.runtime.http.Authenticator;
-import io.guildhall.runtime.http.Responses;
 import io.guildhall.runtime.plugin.PluginHost;
 import io.guildhall.runtime.session.RefreshRotation;
 import io.guildhall.runtime.session.Revocations;
@@ -15,11 +17,7 @@ import io.guildhall.runtime.session.TokenService;
 import io.guildhall.runtime.store.GroupCommitStore;
 import io.guildhall.runtime.store.Store;
 import io.guildhall.runtime.store.Stores;
-import io.guildhall.spi.ApiException;
-import io.guildhall.spi.Code;
 import io.undertow.Undertow;
-import io.undertow.UndertowOptions;
-import io.undertow.server.handlers.GracefulShutdownHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xnio.OptionMap;
@@ -28,8 +26,9 @@ import org.xnio.Xnio;
 import org.xnio.XnioIoThread;
 import org.xnio.XnioWorker;
 
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
@@ -40,21 +39,22 @@ import java.util.function.LongFunction;
 /** Wires the server from its configuration, starts it, and shuts it down cleanly. */
 public final class GuildhallServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GuildhallServer.class);
-    private static final List<String> CORE_SECTIONS = List.of("socket.", "session.", "data.", "account.", "plugins.");
+    private static final List<String> CORE_SECTIONS = List.of("socket.", "session.", "data.", "account.", "plugins.",
+            "analytics.", "event.", "console.");
 
     private final Config config;
     private final PluginHost plugins;
     private final Store store;
     private final Passwords passwords;
-    private final GracefulShutdownHandler shutdown;
     private final XnioWorker worker;
-    private final Undertow undertow;
+    private final List<Listener> listeners = new ArrayList<>();
     private final ScheduledExecutorService janitor;
-    private final int port;
-    private volatile boolean stopping;
+    private final Listener game;
+    private final Listener analyticsListener;
+    private final Listener consoleListener;
     private boolean closed;
 
-    private GuildhallServer(Config config) {
+    private GuildhallServer(Config config, Clock clock) {
         this.config = config;
         validate(config);
         warnAboutDefaultKeys(config);
@@ -81,36 +81,37 @@ public final class GuildhallServer implements AutoCloseable {
                 ? new RefreshRotation(store, revocations, tokens.sessionLifetimeSec(),
                         config.number(Setting.SESSION_REFRESH_TOKEN_REUSE_GRACE_SEC))
                 : null;
-        this.shutdown = new GracefulShutdownHandler(ApiRoutes.build(plugins, accounts, tokens, revocations, rotation,
-                authenticator, config.bool(Setting.SESSION_SINGLE_SESSION),
-                config.number(Setting.SOCKET_MAX_REQUEST_SIZE_BYTES), worker));
-        this.undertow = Undertow.builder()
-                .setWorker(worker)
-                .addHttpListener(config.integer(Setting.SOCKET_PORT), config.string(Setting.SOCKET_ADDRESS))
-                .setServerOption(UndertowOptions.MAX_HEADER_SIZE, 16 * 1024)
-                .setServerOption(UndertowOptions.IDLE_TIMEOUT, config.integer(Setting.SOCKET_IDLE_TIMEOUT_MS))
-                .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, config.integer(Setting.SOCKET_IDLE_TIMEOUT_MS))
-                .setSocketOption(Options.REUSE_ADDRESSES, true)
-                .setHandler(exchange -> {
-                    if (stopping) {
-                        Responses.error(exchange, new ApiException(Code.UNAVAILABLE, "Server is shutting down."));
-                    } else {
-                        shutdown.handleRequest(exchange);
-                    }
-                })
-                .build();
+        boolean analyticsOn = config.bool(Setting.ANALYTICS_ENABLED);
+        boolean consoleOn = config.bool(Setting.CONSOLE_ENABLED);
+        Analytics analytics = null;
+        Console console = null;
         try {
-            undertow.start();
+            if (analyticsOn || consoleOn) {
+                analytics = new Analytics(config, store, clock);
+                console = new Console(config, passwords, analytics, clock, worker);
+            }
+            this.game = listen(Listener.builder("game API")
+                    .address(config.string(Setting.SOCKET_ADDRESS))
+                    .port(config.integer(Setting.SOCKET_PORT))
+                    .routes(ApiRoutes.build(plugins, accounts, tokens, revocations, rotation, authenticator,
+                            config.bool(Setting.SESSION_SINGLE_SESSION),
+                            config.number(Setting.SOCKET_MAX_REQUEST_SIZE_BYTES), worker)));
+            this.analyticsListener = !analyticsOn ? null : listen(Listener.builder("analytics API")
+                    .address(config.string(Setting.ANALYTICS_ADDRESS))
+                    .port(config.integer(Setting.ANALYTICS_PORT))
+                    .routes(analytics.routes(worker, console::user, console.authenticateRoute())));
+            this.consoleListener = !consoleOn ? null : listen(Listener.builder("console API")
+                    .address(config.string(Setting.CONSOLE_ADDRESS))
+                    .port(config.integer(Setting.CONSOLE_PORT))
+                    .routes(console.routes(worker, config.number(Setting.SOCKET_MAX_REQUEST_SIZE_BYTES))));
         } catch (RuntimeException e) {
+            listeners.forEach(Listener::stop);
             worker.shutdownNow();
             store.close();
             passwords.close();
             plugins.close();
-            Throwable cause = e.getCause() != null ? e.getCause() : e;
-            throw new ConfigException("Cannot listen on " + config.string(Setting.SOCKET_ADDRESS) + ":"
-                    + config.string(Setting.SOCKET_PORT) + ": " + cause.getMessage(), e);
+            throw e;
         }
-        this.port = ((InetSocketAddress) undertow.getListenerInfo().get(0).getAddress()).getPort();
 
         this.janitor = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "revocation-janitor");
@@ -121,7 +122,16 @@ public final class GuildhallServer implements AutoCloseable {
         if (rotation != null) {
             schedulePruning("refresh-token rotations", rotation::prune);
         }
-        LOG.info("Guildhall game API listening on {}:{}", config.string(Setting.SOCKET_ADDRESS), port);
+        if (analytics != null) {
+            Analytics pruned = analytics;
+            schedulePruning("analytics revocations and events", now -> pruned.prune());
+        }
+    }
+
+    private Listener listen(Listener.Builder builder) {
+        Listener listener = builder.idleTimeoutMs(config.integer(Setting.SOCKET_IDLE_TIMEOUT_MS)).start(worker);
+        listeners.add(listener);
+        return listener;
     }
 
     /**
@@ -142,11 +152,27 @@ public final class GuildhallServer implements AutoCloseable {
     }
 
     public static GuildhallServer start(Config config) {
-        return new GuildhallServer(config);
+        return new GuildhallServer(config, Clock.systemUTC());
     }
 
+    /** With the clock every component reads time from (tests drive a controllable one). */
+    public static GuildhallServer start(Config config, Clock clock) {
+        return new GuildhallServer(config, clock);
+    }
+
+    /** The game API's port. */
     public int port() {
-        return port;
+        return game.port();
+    }
+
+    /** The analytics API's port, or -1 when it is turned off. */
+    public int analyticsPort() {
+        return analyticsListener == null ? -1 : analyticsListener.port();
+    }
+
+    /** The console's port, or -1 when it is turned off. */
+    public int consolePort() {
+        return consoleListener == null ? -1 : consoleListener.port();
     }
 
     /** Every minute, drops what no live token can match any more (a failure is logged and retried). */
@@ -178,9 +204,11 @@ public final class GuildhallServer implements AutoCloseable {
         if (config.number(Setting.SESSION_REFRESH_TOKEN_REUSE_GRACE_SEC) < 0) {
             throw new ConfigException(Setting.SESSION_REFRESH_TOKEN_REUSE_GRACE_SEC.key() + " must not be negative");
         }
-        int port = config.integer(Setting.SOCKET_PORT);
-        if (port < 0 || port > 65535) {
-            throw new ConfigException("socket.port must be between 0 and 65535, got " + port);
+        for (Setting portSetting : List.of(Setting.SOCKET_PORT, Setting.ANALYTICS_PORT, Setting.CONSOLE_PORT)) {
+            int port = config.integer(portSetting);
+            if (port < 0 || port > 65535) {
+                throw new ConfigException(portSetting.key() + " must be between 0 and 65535, got " + port);
+            }
         }
     }
 
@@ -194,7 +222,7 @@ public final class GuildhallServer implements AutoCloseable {
 
     private static void warnAboutDefaultKeys(Config config) {
         for (Setting setting : Setting.values()) {
-            if (setting.secret() && config.isDefault(setting)) {
+            if (setting.secret() && config.isDefault(setting) && !setting.defaultValue().isEmpty()) {
                 LOG.warn("!!! {} is still the built-in default: anyone can forge or use it. Set {} (or --{}=...) before "
                         + "going to production. !!!", setting.key(), setting.environmentName(), setting.key());
             }
@@ -217,17 +245,19 @@ public final class GuildhallServer implements AutoCloseable {
             return;
         }
         closed = true;
-        stopping = true;
         long graceMillis = config.number(Setting.SHUTDOWN_GRACE_SEC) * 1000;
-        shutdown.shutdown();
+        long deadline = System.currentTimeMillis() + graceMillis;
+        listeners.forEach(Listener::stopAccepting);
         try {
-            if (!shutdown.awaitShutdown(graceMillis)) {
-                LOG.warn("Requests still in flight after {} ms; stopping anyway", graceMillis);
+            for (Listener listener : listeners) {
+                if (!listener.awaitDrained(deadline)) {
+                    LOG.warn("{}: requests still in flight after {} ms; stopping anyway", listener.name(), graceMillis);
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        undertow.stop();
+        listeners.forEach(Listener::stop);
         worker.shutdown();
         janitor.shutdownNow();
         store.close();

@@ -7,7 +7,7 @@ import io.guildhall.runtime.plugin.PluginException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** {@code java -jar guildhall.jar [--config FILE] [--section.key=value ...]} */
+/** {@code java -jar guildhall.jar [--config FILE] [--section.key=value ...]}, or {@code hash-password [--cost N]}. */
 public final class Main {
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);
 
@@ -15,6 +15,10 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("hash-password")) {
+            System.exit(HashPassword.run(args, System.in, System.out, System.err));
+            return;
+        }
         GuildhallServer server;
         try {
             Config config = ConfigLoader.load(args, System.getenv());

@@ -1,72 +1,51 @@
 package io.guildhall.runtime.api;
 
 import io.guildhall.runtime.account.AccountService;
-import io.guildhall.runtime.http.ApiHandler;
 import io.guildhall.runtime.http.Auth;
 import io.guildhall.runtime.http.Authenticator;
 import io.guildhall.runtime.http.Continue;
-import io.guildhall.runtime.http.Endpoint;
+import io.guildhall.runtime.http.Guard;
 import io.guildhall.runtime.http.Execution;
-import io.guildhall.runtime.http.HttpError;
 import io.guildhall.runtime.http.Responses;
+import io.guildhall.runtime.http.RouteTable;
 import io.guildhall.runtime.plugin.PluginHost;
 import io.guildhall.runtime.session.RefreshRotation;
 import io.guildhall.runtime.session.Revocations;
 import io.guildhall.runtime.session.TokenService;
 import io.undertow.server.HttpHandler;
-import io.undertow.server.RoutingHandler;
 import io.undertow.util.Methods;
 
 import java.util.concurrent.Executor;
 
 /** The game API's route table (port 7350), with JSON answers for unknown paths and methods. */
 public final class ApiRoutes {
-    private final Authenticator authenticator;
-    private final Executor workers;
-    private final long maxBodyBytes;
-
-    private ApiRoutes(Authenticator authenticator, Executor workers, long maxBodyBytes) {
-        this.authenticator = authenticator;
-        this.workers = workers;
-        this.maxBodyBytes = maxBodyBytes;
+    private ApiRoutes() {
     }
 
     public static HttpHandler build(PluginHost plugins, AccountService accounts, TokenService tokens,
                                     Revocations revocations, RefreshRotation rotation, Authenticator authenticator,
                                     boolean singleSession, long maxBodyBytes, Executor workers) {
-        ApiRoutes routes = new ApiRoutes(authenticator, workers, maxBodyBytes);
         Continue then = new Continue(workers);
         Sessions sessions = new Sessions(tokens, revocations, singleSession, then);
         IdentityApi identity = new IdentityApi(plugins, accounts, sessions, then);
         SessionApi session = new SessionApi(tokens, revocations, accounts, rotation, then);
         AccountApi account = new AccountApi(accounts, new AccountJson(plugins), then);
+        Guard serverKey = authenticator.guard(Auth.SERVER_KEY);
+        Guard bearer = authenticator.guard(Auth.SESSION);
 
-        RoutingHandler router = new RoutingHandler()
-                .get("/", exchange -> exchange.endExchange())
+        return new RouteTable(workers, maxBodyBytes)
+                .raw(Methods.GET, "/", exchange -> exchange.endExchange())
                 // Answered on the IO thread: nothing to read, nothing to wait for.
-                .get("/healthcheck", Responses::emptyObject)
-                .post("/v2/account/authenticate/{provider}", routes.handler(Auth.SERVER_KEY, Execution.IO_THREAD, identity::authenticate))
-                .post("/v2/account/link/{provider}", routes.handler(Auth.SESSION, Execution.WORKER, identity::link))
-                .post("/v2/account/unlink/{provider}", routes.handler(Auth.SESSION, Execution.WORKER, identity::unlink))
-                .post("/v2/account/session/refresh", routes.handler(Auth.SERVER_KEY, Execution.IO_THREAD, session::refresh))
-                .post("/v2/session/logout", routes.handler(Auth.SESSION, Execution.WORKER, session::logout))
-                .get("/v2/account", routes.handler(Auth.SESSION, Execution.IO_THREAD, account::get))
-                .put("/v2/account", routes.handler(Auth.SESSION, Execution.WORKER, account::update))
-                .delete("/v2/account", routes.handler(Auth.SESSION, Execution.WORKER, account::delete))
-                .get("/v2/user", routes.handler(Auth.SESSION, Execution.IO_THREAD, account::users))
-                .setFallbackHandler(exchange -> Responses.error(exchange, HttpError.notFound()))
-                .setInvalidMethodHandler(exchange -> Responses.error(exchange, HttpError.methodNotAllowed()));
-
-        return exchange -> {
-            if (exchange.getRequestMethod().equals(Methods.OPTIONS)) {
-                Responses.preflight(exchange);
-            } else {
-                router.handleRequest(exchange);
-            }
-        };
-    }
-
-    private HttpHandler handler(Auth auth, Execution execution, Endpoint endpoint) {
-        return new ApiHandler(auth, execution, endpoint, authenticator, workers, maxBodyBytes);
+                .raw(Methods.GET, "/healthcheck", Responses::emptyObject)
+                .add(Methods.POST, "/v2/account/authenticate/{provider}", serverKey, Execution.IO_THREAD, identity::authenticate)
+                .add(Methods.POST, "/v2/account/link/{provider}", bearer, Execution.WORKER, identity::link)
+                .add(Methods.POST, "/v2/account/unlink/{provider}", bearer, Execution.WORKER, identity::unlink)
+                .add(Methods.POST, "/v2/account/session/refresh", serverKey, Execution.IO_THREAD, session::refresh)
+                .add(Methods.POST, "/v2/session/logout", bearer, Execution.WORKER, session::logout)
+                .add(Methods.GET, "/v2/account", bearer, Execution.IO_THREAD, account::get)
+                .add(Methods.PUT, "/v2/account", bearer, Execution.WORKER, account::update)
+                .add(Methods.DELETE, "/v2/account", bearer, Execution.WORKER, account::delete)
+                .add(Methods.GET, "/v2/user", bearer, Execution.IO_THREAD, account::users)
+                .build();
     }
 }

@@ -17,19 +17,16 @@ import java.util.concurrent.Executor;
 public final class ApiHandler implements HttpHandler {
     private static final byte[] NO_BODY = new byte[0];
 
-    private final Auth auth;
+    private final Guard guard;
     private final Execution execution;
     private final Endpoint endpoint;
-    private final Authenticator authenticator;
     private final Executor workers;
     private final long maxBodyBytes;
 
-    public ApiHandler(Auth auth, Execution execution, Endpoint endpoint, Authenticator authenticator, Executor workers,
-                      long maxBodyBytes) {
-        this.auth = auth;
+    public ApiHandler(Guard guard, Execution execution, Endpoint endpoint, Executor workers, long maxBodyBytes) {
+        this.guard = guard;
         this.execution = execution;
         this.endpoint = endpoint;
-        this.authenticator = authenticator;
         this.workers = workers;
         this.maxBodyBytes = maxBodyBytes;
     }
@@ -84,7 +81,7 @@ public final class ApiHandler implements HttpHandler {
         CompletableFuture<?> result;
         try {
             Call call = new Call(exchange, body);
-            authenticator.check(auth, call);
+            guard.check(call);
             result = endpoint.handle(call);
         } catch (Throwable failure) {
             Responses.error(exchange, failure);

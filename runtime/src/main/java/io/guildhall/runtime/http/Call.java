@@ -17,6 +17,7 @@ public final class Call {
     private final byte[] rawBody;
     private JsonBody body;
     private SessionToken session;
+    private Object principal;
 
     Call(HttpServerExchange exchange, byte[] rawBody) {
         this.exchange = exchange;
@@ -72,18 +73,34 @@ public final class Call {
     }
 
     /** The Authorization header when sent exactly once, else null. */
-    String authorization() {
+    public String authorization() {
         HeaderValues values = exchange.getRequestHeaders().get(Headers.AUTHORIZATION);
         return values == null || values.size() != 1 ? null : values.getFirst();
     }
 
-    boolean hasAuthorization() {
+    public boolean hasAuthorization() {
         HeaderValues values = exchange.getRequestHeaders().get(Headers.AUTHORIZATION);
         return values != null && !values.isEmpty();
     }
 
     void session(SessionToken session) {
         this.session = session;
+    }
+
+    /** The caller as a listener's guard established it (an analytics session, an API key, a console user). */
+    public void principal(Object principal) {
+        this.principal = principal;
+    }
+
+    /** The principal set by the guard when it has the given type, else null. */
+    public <T> T principal(Class<T> type) {
+        return type.isInstance(principal) ? type.cast(principal) : null;
+    }
+
+    /** The peer's IP address as text. */
+    public String clientAddress() {
+        java.net.InetSocketAddress peer = exchange.getSourceAddress();
+        return peer == null || peer.getAddress() == null ? "" : peer.getAddress().getHostAddress();
     }
 
     /** The verified session of a bearer-authenticated call. */

@@ -2,6 +2,7 @@ package io.guildhall.runtime.store;
 
 import java.util.Objects;
 import java.util.function.BiConsumer;
+import java.util.function.BiPredicate;
 
 import org.mapdb.BTreeMap;
 
@@ -38,6 +39,20 @@ final class MapDbMap implements KvMap {
     @Override
     public void forEach(BiConsumer<String, byte[]> action) {
         map.forEach(action);
+    }
+
+    @Override
+    public String floorKey(String key) {
+        return map.floorKey(key);
+    }
+
+    @Override
+    public void scan(String from, String to, BiPredicate<String, byte[]> visitor) {
+        for (var entry : map.subMap(from, true, to, false).entrySet()) {
+            if (!visitor.test(entry.getKey(), entry.getValue())) {
+                return;
+            }
+        }
     }
 
     @Override

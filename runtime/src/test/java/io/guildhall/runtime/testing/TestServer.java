@@ -4,6 +4,7 @@ import io.guildhall.runtime.GuildhallServer;
 import io.guildhall.runtime.config.ConfigLoader;
 
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,19 +22,45 @@ public final class TestServer implements AutoCloseable {
 
     /** Starts the server; extra configuration as flags {@code --section.key=value}. */
     public static TestServer start(Path dataDir, String... flags) {
+        return start(Clock.systemUTC(), dataDir, flags);
+    }
+
+    /** Starts the server reading time from the given clock. */
+    public static TestServer start(Clock clock, Path dataDir, String... flags) {
         List<String> args = new ArrayList<>(List.of(
                 "--socket.address=127.0.0.1",
                 "--socket.port=0",
+                "--analytics.address=127.0.0.1",
+                "--analytics.port=0",
+                "--console.port=0",
                 "--data.dir=" + dataDir,
                 "--plugins.dir=" + dataDir.resolve("no-plugins"),
                 "--account.bcrypt_cost=4",
                 "--shutdown_grace_sec=2"));
         args.addAll(List.of(flags));
-        return new TestServer(GuildhallServer.start(ConfigLoader.load(args.toArray(String[]::new), Map.of())));
+        return new TestServer(GuildhallServer.start(ConfigLoader.load(args.toArray(String[]::new), Map.of()), clock));
     }
 
     public int port() {
         return server.port();
+    }
+
+    public int analyticsPort() {
+        return server.analyticsPort();
+    }
+
+    public int consolePort() {
+        return server.consolePort();
+    }
+
+    /** A client for this server's analytics API. */
+    public ApiClient analytics() {
+        return ApiClient.at("http://127.0.0.1:" + analyticsPort());
+    }
+
+    /** A client for this server's console API. */
+    public ApiClient console() {
+        return ApiClient.at("http://127.0.0.1:" + consolePort());
     }
 
     public String url(String pathAndQuery) {
