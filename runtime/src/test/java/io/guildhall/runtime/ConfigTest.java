@@ -125,4 +125,19 @@ class ConfigTest {
                 () -> TestServer.start(dir, "--analytics.session_signing_key=short"));
         assertTrue(shortKey.getMessage().contains("at least 32 bytes"), shortKey.getMessage());
     }
+
+    @Test
+    void theShippedFileDocumentsEveryKeyWithItsDefault() {
+        Path shipped = Path.of(System.getProperty("user.dir")).getParent().resolve("conf/guildhall.yml");
+        Config fromFile = ConfigLoader.load(new String[]{"--config", shipped.toString()}, Map.of());
+        for (Setting setting : Setting.values()) {
+            assertTrue(fromFile.raw(setting.key()) != null || setting.isObjectList(), setting.key() + " is not in " + shipped);
+            if (setting.isObjectList()) {
+                Config builtIn = new Config(Map.of(), Map.of(), Map.of());
+                assertEquals(builtIn.objects(setting), fromFile.objects(setting), setting.key());
+            } else {
+                assertEquals(setting.defaultValue(), fromFile.string(setting), setting.key());
+            }
+        }
+    }
 }

@@ -98,7 +98,11 @@ final class AnalyticsApi {
             }
         }
         long now = clock.millis();
-        if (given.isEmpty() || given.stream().anyMatch(t -> t.tokenId().isEmpty())) {
+        boolean emptyBody = body.string("token").isEmpty() && body.string("refresh_token").isEmpty();
+        if (!emptyBody && given.isEmpty()) {
+            given.add(caller); // tokens that are not the caller's (or no longer valid): end the caller's own session
+        }
+        if (emptyBody || given.stream().anyMatch(t -> t.tokenId().isEmpty())) {
             return then.apply(revocations.revokeIdentity(caller.identityId(), now + 1), v -> null);
         }
         long nowSec = now / 1000;
@@ -226,7 +230,7 @@ final class AnalyticsApi {
         return JsonNodeFactory.instance.arrayNode();
     }
 
-    private static String identityId(String id) {
+    static String identityId(String id) {
         if (!EventParser.IDENTITY.matcher(id).matches()) {
             throw ApiException.invalid("Invalid identity id: it must be 8 to 128 characters of A-Z a-z 0-9 _ -");
         }

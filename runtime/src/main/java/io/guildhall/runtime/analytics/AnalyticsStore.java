@@ -5,6 +5,7 @@ import io.guildhall.runtime.store.Store;
 import io.guildhall.runtime.util.UuidV7;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -117,6 +118,8 @@ public final class AnalyticsStore {
             int orphaned = 0;
             int nonPlayer = 0;
             int duplicates = 0;
+            Touched touched = new Touched();
+            byte[] now = ByteBuffer.allocate(8).putLong(nowMillis).array();
             for (IncomingEvent event : batch) {
                 String clientId = event.clientId();
                 if (clientId != null) {
@@ -126,11 +129,11 @@ public final class AnalyticsStore {
                         duplicates++;
                         continue;
                     }
-                    dedupe.put(mark, ByteBuffer.allocate(8).putLong(nowMillis).array());
+                    dedupe.put(mark, now);
                 } else {
                     clientId = UuidV7.mint(nowMillis);
                 }
-                EventRecord stored = attribute(event, clientId, nowMillis);
+                EventRecord stored = attribute(event, clientId, nowMillis, touched);
                 events.put(eventKey(stored.identityId(), stored.timestampMillis(), stored.eventId()), Records.event(stored));
                 switch (stored.kind()) {
                     case ATTRIBUTED -> attributed++;
@@ -138,29 +141,50 @@ public final class AnalyticsStore {
                     case NON_PLAYER -> nonPlayer++;
                 }
             }
+            touched.sessions.forEach((key, session) -> sessions.put(key, Records.session(session)));
+            touched.newSessionIds.forEach((id, key) -> sessionIds.put(id, key.getBytes(StandardCharsets.UTF_8)));
             return new Appended(attributed, orphaned, nonPlayer, duplicates);
         });
     }
 
+    /**
+     * Sessions a batch changed, written once at its end: a batch of 100 events of one session
+     * rewrites that session once, not 100 times. Later events of the batch see the changes.
+     */
+    private static final class Touched {
+        final Map<String, SessionRecord> sessions = new LinkedHashMap<>();
+        final Map<String, String> newSessionIds = new LinkedHashMap<>();
+    }
+
     /** Decides the event's kind and session, extending the session it is attributed to. Under the write lock. */
-    private EventRecord attribute(IncomingEvent event, String clientId, long nowMillis) {
+    private EventRecord attribute(IncomingEvent event, String clientId, long nowMillis, Touched touched) {
         String identityId = event.identityId();
         long t = event.timestampMillis();
+        String key = null;
         SessionRecord session = null;
         if (!event.sessionId().isEmpty()) {
-            session = sessionById(event.sessionId());
+            key = touched.newSessionIds.get(event.sessionId());
+            if (key == null) {
+                byte[] stored = sessionIds.get(event.sessionId());
+                key = stored == null ? null : new String(stored, StandardCharsets.UTF_8);
+            }
+            session = key == null ? null : session(key, touched);
             if (session != null && !identityId.isEmpty() && !session.identityId().equals(identityId)) {
                 session = null; // another identity's session: this identity's event stays orphaned
             } else if (session == null && !identityId.isEmpty()) {
                 // A session we did not open (a server names its own): recorded as given.
                 long start = event.sessionIssuedAt() > 0 ? Math.min(event.sessionIssuedAt() * 1000, t) : t;
                 session = new SessionRecord(identityId, event.sessionId(), start, start, 0, event.sessionExpiresAt());
+                key = sessionKey(session);
+                touched.newSessionIds.put(session.sessionId(), key);
             }
             if (session != null) {
                 identityId = session.identityId();
             }
         } else if (!identityId.isEmpty()) {
-            session = latestSessionAt(identityId, t);
+            String prefix = identityId + SEP;
+            key = sessions.floorKey(prefix + time(t) + SEP + END);
+            session = key == null || !key.startsWith(prefix) ? null : session(key, touched);
             if (session != null && t > session.lastActivityMillis() + graceMillis) {
                 session = null;
             }
@@ -168,7 +192,7 @@ public final class AnalyticsStore {
         EventRecord.Kind kind;
         String sessionId = "";
         if (session != null) {
-            putSession(session.attribute(t));
+            touched.sessions.put(key, session.attribute(t));
             kind = EventRecord.Kind.ATTRIBUTED;
             sessionId = session.sessionId();
         } else {
@@ -179,29 +203,20 @@ public final class AnalyticsStore {
                 event.sessionIssuedAt(), event.sessionExpiresAt());
     }
 
-    private SessionRecord sessionById(String sessionId) {
-        byte[] key = sessionIds.get(sessionId);
-        if (key == null) {
-            return null;
+    /** A session by its key, as this batch left it. */
+    private SessionRecord session(String key, Touched touched) {
+        SessionRecord session = touched.sessions.get(key);
+        if (session == null) {
+            byte[] bytes = sessions.get(key);
+            session = bytes == null ? null : Records.session(bytes);
         }
-        byte[] bytes = sessions.get(new String(key, java.nio.charset.StandardCharsets.UTF_8));
-        return bytes == null ? null : Records.session(bytes);
-    }
-
-    /** The identity's session with the latest start at or before {@code millis}, or null. */
-    private SessionRecord latestSessionAt(String identityId, long millis) {
-        String prefix = identityId + SEP;
-        String floor = sessions.floorKey(prefix + time(millis) + SEP + END);
-        if (floor == null || !floor.startsWith(prefix)) {
-            return null;
-        }
-        return Records.session(sessions.get(floor));
+        return session;
     }
 
     private void putSession(SessionRecord session) {
         String key = sessionKey(session);
         sessions.put(key, Records.session(session));
-        sessionIds.put(session.sessionId(), key.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        sessionIds.put(session.sessionId(), key.getBytes(StandardCharsets.UTF_8));
     }
 
     /** The identity's sessions, oldest first. */

@@ -70,7 +70,7 @@ final class ConsoleApi {
 
     /** GET /v1/console/identity/{id}/sessions: start, last activity, events attributed, length. */
     CompletableFuture<?> sessions(Call call) {
-        List<SessionRecord> sessions = store.sessions(call.pathParam("id"));
+        List<SessionRecord> sessions = store.sessions(identityId(call));
         ArrayNode list = JsonNodeFactory.instance.arrayNode();
         for (SessionRecord s : sessions) {
             list.add(Json.object()
@@ -87,7 +87,7 @@ final class ConsoleApi {
     /** GET /v1/console/identity/{id}/events[?session_id=…&limit=…]: attributed and orphaned events, oldest first. */
     CompletableFuture<?> events(Call call) {
         String sessionId = call.query("session_id").orElse("");
-        List<EventRecord> events = store.events(call.pathParam("id"), limit(call));
+        List<EventRecord> events = store.events(identityId(call), limit(call));
         return store.durable().thenApply(v -> eventList(events, sessionId));
     }
 
@@ -139,6 +139,14 @@ final class ConsoleApi {
             list.add(event);
         }
         return Json.object().put("events", list).node();
+    }
+
+    private static String identityId(Call call) {
+        String id = call.pathParam("id");
+        if (id == null || !id.matches("[A-Za-z0-9_-]{8,128}")) {
+            throw ApiException.invalid("Invalid identity id: it must be 8 to 128 characters of A-Z a-z 0-9 _ -");
+        }
+        return id;
     }
 
     private static int limit(Call call) {

@@ -21,7 +21,8 @@ import java.util.List;
  * One HTTP surface of the server (game API, analytics API, console): its own address, route table
  * and graceful drain, on the XNIO worker every listener shares. Route tables bring their own
  * authenticator; protections that apply to any surface (connection caps, deadlines, ...) are
- * added with {@link Builder#wrap}, outermost last.
+ * added with {@link Builder#wrap} (handlers, outermost last) and {@link Builder#undertow} (server
+ * and socket options).
  */
 public final class Listener {
     private static final Logger LOG = LoggerFactory.getLogger(Listener.class);
@@ -41,7 +42,7 @@ public final class Listener {
             routes = wrapper.wrap(routes);
         }
         this.drain = new GracefulShutdownHandler(routes);
-        this.undertow = Undertow.builder()
+        Undertow.Builder undertowBuilder = Undertow.builder()
                 .setWorker(worker)
                 .addHttpListener(builder.port, builder.address)
                 .setServerOption(UndertowOptions.MAX_HEADER_SIZE, 16 * 1024)
@@ -54,8 +55,9 @@ public final class Listener {
                     } else {
                         drain.handleRequest(exchange);
                     }
-                })
-                .build();
+                });
+        builder.options.forEach(option -> option.accept(undertowBuilder));
+        this.undertow = undertowBuilder.build();
         try {
             undertow.start();
         } catch (RuntimeException e) {
@@ -104,6 +106,7 @@ public final class Listener {
         private int idleTimeoutMs = 60_000;
         private HttpHandler routes;
         private final List<HandlerWrapper> wrappers = new ArrayList<>();
+        private final List<java.util.function.Consumer<Undertow.Builder>> options = new ArrayList<>();
 
         private Builder(String name) {
             this.name = name;
@@ -135,6 +138,12 @@ public final class Listener {
         /** Wraps the route table (e.g. a connection cap); each call wraps what the previous ones built. */
         public Builder wrap(HandlerWrapper wrapper) {
             wrappers.add(wrapper);
+            return this;
+        }
+
+        /** Sets Undertow server or socket options for this listener only (e.g. parse deadlines). */
+        public Builder undertow(java.util.function.Consumer<Undertow.Builder> option) {
+            options.add(option);
             return this;
         }
 

@@ -138,6 +138,17 @@ class AnalyticsSessionTest extends AnalyticsTestBase {
     }
 
     @Test
+    void logoutWithSomeoneElsesTokensEndsOnlyTheCallersSession() {
+        ApiClient.Reply mine = authenticate(newIdentity());
+        ApiClient.Reply theirs = authenticate(newIdentity());
+        ApiClient.Reply out = analytics.post("/v1/authenticate/logout", bearer(mine),
+                ApiClient.json(Map.of("token", theirs.field("token"), "refresh_token", theirs.field("refresh_token"))));
+        assertEquals(200, out.status(), out.toString());
+        assertEquals(401, analytics.get("/v1/properties", bearer(mine)).status());
+        assertEquals(200, analytics.get("/v1/properties", bearer(theirs)).status(), "another identity's session is untouched");
+    }
+
+    @Test
     void identifyMovesToANewIdentityWithANewSessionAndRetiresTheOldTokens() throws Exception {
         String anonymous = newIdentity();
         String known = newIdentity();
