@@ -32,6 +32,8 @@ public final class Analytics {
     private final AnalyticsStore store;
     private final RejectedEvents rejected;
     private final Flags flags;
+    /** When the last whole-map prune ran (only the janitor thread reads and writes it). */
+    private long lastScanPrune = Long.MIN_VALUE / 2;
 
     public Analytics(Config config, Store store, Clock clock) {
         validate(config);
@@ -126,13 +128,21 @@ public final class Analytics {
                 .build();
     }
 
-    /** Drops revocations no live token can match and, with a retention set, events older than it. */
+    /**
+     * Drops revocations no live token can match (every call) and, at most once an hour (they scan
+     * whole maps), expired de-duplication marks and, with a retention set, events older than it.
+     */
     public CompletableFuture<Integer> prune() {
         long now = clock.millis();
         CompletableFuture<Integer> pruned = revocations.prune(now / 1000);
+        if (now - lastScanPrune < 3_600_000L) {
+            return pruned;
+        }
+        lastScanPrune = now;
+        pruned = pruned.thenCombine(store.pruneDedupeMarks(now, 100_000), Integer::sum);
         long retentionDays = config.number(Setting.ANALYTICS_EVENT_RETENTION_DAYS);
         if (retentionDays > 0) {
-            pruned = pruned.thenCombine(store.pruneEvents(now - retentionDays * 86_400_000L, 10_000), Integer::sum);
+            pruned = pruned.thenCombine(store.pruneEvents(now - retentionDays * 86_400_000L, 100_000), Integer::sum);
         }
         return pruned;
     }

@@ -274,6 +274,26 @@ public final class AnalyticsStore {
         });
     }
 
+    /** Removes de-duplication marks older than the window (they can no longer match); at most {@code max} per call. */
+    public CompletableFuture<Integer> pruneDedupeMarks(long nowMillis, int max) {
+        List<String> stale = new ArrayList<>();
+        dedupe.scan("", END, (k, v) -> {
+            if (nowMillis - ByteBuffer.wrap(v).getLong() >= dedupeWindowMillis) {
+                stale.add(k);
+            }
+            return stale.size() < max;
+        });
+        return store.write(() -> {
+            for (String key : stale) {
+                byte[] v = dedupe.get(key); // re-checked under the lock: a retry may have renewed it
+                if (v != null && nowMillis - ByteBuffer.wrap(v).getLong() >= dedupeWindowMillis) {
+                    dedupe.remove(key);
+                }
+            }
+            return stale.size();
+        });
+    }
+
     private static int removeRange(KvMap map, String from, String to) {
         List<String> keys = new ArrayList<>();
         map.scan(from, to, (k, v) -> keys.add(k));

@@ -84,4 +84,20 @@ class AnalyticsStoreContractTest {
             assertEquals(List.of("new"), store.events("player-one", 100).stream().map(EventRecord::name).toList());
         }
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {Stores.MVSTORE, Stores.MAPDB})
+    void expiredDeduplicationMarksArePrunedAndNoLongerBlockAnEvent(String engine) throws Exception {
+        try (GroupCommitStore raw = Stores.open(engine, dir)) {
+            AnalyticsStore store = new AnalyticsStore(raw, 1800, 60);
+            await(store.appendEvents(List.of(event("first", "same-id", "player-one", "", T0)), T0));
+            await(store.appendEvents(List.of(event("later", "fresh-id", "player-one", "", T0)), T0 + 30_000));
+            assertEquals(1, await(store.pruneDedupeMarks(T0 + 60_000, 100)), "only the mark older than the window");
+            AnalyticsStore.Appended again = await(store.appendEvents(
+                    List.of(event("first", "same-id", "player-one", "", T0), event("later", "fresh-id", "player-one", "", T0)),
+                    T0 + 60_000));
+            assertEquals(1, again.stored(), "the expired id is taken again");
+            assertEquals(1, again.duplicates(), "the id still inside its window is not");
+        }
+    }
 }
