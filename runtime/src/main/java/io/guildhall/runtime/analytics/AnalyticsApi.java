@@ -57,7 +57,7 @@ final class AnalyticsApi {
         perAddress.acquire(call.clientAddress());
         perIdentity.acquire(identityId);
         boolean noSession = body.bool("no_session");
-        return open(identityId, body.stringMap("default"), body.stringMap("custom"), noSession, key.name());
+        return open(identityId, properties(body, "default"), properties(body, "custom"), noSession, key.name());
     }
 
     /** Creates or updates the identity, opens a session unless told not to, and answers the session JSON. */
@@ -118,8 +118,8 @@ final class AnalyticsApi {
         JsonBody body = call.body();
         String identityId = identityId(body.string("id"));
         perIdentity.acquire(identityId);
-        Map<String, String> defaults = body.stringMap("default");
-        Map<String, String> custom = body.stringMap("custom");
+        Map<String, String> defaults = properties(body, "default");
+        Map<String, String> custom = properties(body, "custom");
         long now = clock.millis();
         CompletableFuture<Void> retired = caller.tokenId().isEmpty()
                 ? revocations.revokeIdentity(caller.identityId(), now + 1)
@@ -148,8 +148,8 @@ final class AnalyticsApi {
     CompletableFuture<?> updateProperties(Call call) {
         AnalyticsToken caller = call.principal(AnalyticsToken.class);
         JsonBody body = call.body();
-        return then.apply(store.updateProperties(caller.identityId(), body.stringMap("default"),
-                body.stringMap("custom"), clock.millis()), identity -> null);
+        return then.apply(store.updateProperties(caller.identityId(), properties(body, "default"),
+                properties(body, "custom"), clock.millis()), identity -> null);
     }
 
     /** POST /v1/event: the caller's events, in the token's session (sessionless for tokens without sid). */
@@ -228,6 +228,21 @@ final class AnalyticsApi {
 
     static ArrayNode array() {
         return JsonNodeFactory.instance.arrayNode();
+    }
+
+    /** A property map of the request, bounded in entries and sizes (400 beyond). */
+    private static Map<String, String> properties(JsonBody body, String field) {
+        Map<String, String> map = body.stringMap(field);
+        if (map.size() > AnalyticsStore.MAX_PROPERTIES) {
+            throw ApiException.invalid(field + " properties: at most " + AnalyticsStore.MAX_PROPERTIES + " per request");
+        }
+        map.forEach((k, v) -> {
+            if (k.isEmpty() || k.length() > AnalyticsStore.MAX_PROPERTY_NAME || v.length() > AnalyticsStore.MAX_PROPERTY_VALUE) {
+                throw ApiException.invalid(field + " properties: names are 1 to " + AnalyticsStore.MAX_PROPERTY_NAME
+                        + " characters and values at most " + AnalyticsStore.MAX_PROPERTY_VALUE);
+            }
+        });
+        return map;
     }
 
     static String identityId(String id) {

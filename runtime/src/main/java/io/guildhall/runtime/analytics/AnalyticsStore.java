@@ -23,6 +23,10 @@ import java.util.concurrent.CompletableFuture;
  * empty identity), de-duplication marks {@code iid|clientId}. Times are 13-digit milliseconds.
  */
 public final class AnalyticsStore {
+    /** Properties an identity may hold per kind (default, custom), and their sizes. */
+    public static final int MAX_PROPERTIES = 256;
+    public static final int MAX_PROPERTY_NAME = 128;
+    public static final int MAX_PROPERTY_VALUE = 4096;
     private static final char SEP = '|';
     private static final String END = "\uffff";
 
@@ -90,6 +94,11 @@ public final class AnalyticsStore {
                 : Records.identity(bytes);
         IdentityRecord updated = new IdentityRecord(identityId, old.createdMillis(),
                 merge(old.defaults(), defaults), merge(old.custom(), custom));
+        if (updated.defaults().size() > MAX_PROPERTIES || updated.custom().size() > MAX_PROPERTIES) {
+            // Checked before anything is written, so the failed write leaves the store unchanged.
+            throw io.guildhall.spi.ApiException.invalid("An identity holds at most " + MAX_PROPERTIES
+                    + " default and " + MAX_PROPERTIES + " custom properties.");
+        }
         if (bytes == null || !updated.equals(old)) {
             identities.put(identityId, Records.identity(updated));
         }

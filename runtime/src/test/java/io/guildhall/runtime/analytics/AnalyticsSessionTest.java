@@ -178,6 +178,25 @@ class AnalyticsSessionTest extends AnalyticsTestBase {
     }
 
     @Test
+    void propertiesAreBoundedInCountAndSize() {
+        ApiClient.Reply session = authenticate(newIdentity());
+        ApiClient.Reply longValue = analytics.send("PUT", "/v1/properties", bearer(session),
+                ApiClient.json(Map.of("custom", Map.of("bio", "x".repeat(70_000)))));
+        assertEquals(400, longValue.status(), longValue.toString());
+        assertEquals(3, longValue.code());
+        Map<String, String> half = new java.util.HashMap<>();
+        Map<String, String> otherHalf = new java.util.HashMap<>();
+        for (int i = 0; i < 200; i++) {
+            half.put("a" + i, "1");
+            otherHalf.put("b" + i, "1");
+        }
+        assertEquals(200, analytics.send("PUT", "/v1/properties", bearer(session), ApiClient.json(Map.of("custom", half))).status());
+        ApiClient.Reply tooMany = analytics.send("PUT", "/v1/properties", bearer(session), ApiClient.json(Map.of("custom", otherHalf)));
+        assertEquals(400, tooMany.status(), tooMany.toString());
+        assertEquals(200, analytics.get("/v1/properties", bearer(session)).json().path("custom").size(), "nothing of the refused update");
+    }
+
+    @Test
     void flagsComeFromConfigWithASessionOrTheApiKeyAndTheRestIsEmpty() {
         ApiClient.Reply session = authenticate(newIdentity());
         ApiClient.Reply all = analytics.get("/v1/flag", bearer(session));
