@@ -178,16 +178,22 @@ final class AnalyticsApi {
             try {
                 valid.add(parser.parse(node, identityId, sessionId, source, now));
             } catch (EventParser.RejectedException e) {
-                String who = identityId != null ? identityId
-                        : node != null && node.isObject() ? node.path(node.has("identity_id") ? "identity_id" : "identityId").asText("")
-                        : "";
-                rejected.add(now, who, source, e.reason, e.getMessage(), node);
+                rejected.add(now, identityId != null ? identityId : namedIdentity(node), source, e.reason, e.getMessage(), node);
             }
         }
         if (valid.isEmpty()) {
             return CompletableFuture.completedFuture(null);
         }
         return then.apply(store.appendEvents(valid, now), appended -> null);
+    }
+
+    /** The identity a rejected server event names (either spelling), so the debugger can filter by it. */
+    private static String namedIdentity(JsonNode event) {
+        if (event == null || !event.isObject()) {
+            return "";
+        }
+        JsonNode id = event.has("identity_id") ? event.get("identity_id") : event.get("identityId");
+        return id != null && id.isTextual() ? id.textValue() : "";
     }
 
     /** GET /v1/flag: the configured flags, all or those named. */

@@ -43,7 +43,7 @@ final class ConsoleApi {
         this.store = store;
         this.rejected = rejected;
         this.then = then;
-        this.decoyHash = new String(BCrypt.withDefaults().hash(10, "decoy".toCharArray()), StandardCharsets.US_ASCII);
+        this.decoyHash = new String(BCrypt.withDefaults().hash(users.cost(), "decoy".toCharArray()), StandardCharsets.US_ASCII);
     }
 
     /** POST /v1/console/authenticate {"email","password"} → {"token"}; wrong credentials 401, repeated failures 429. */

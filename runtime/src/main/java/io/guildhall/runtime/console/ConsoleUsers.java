@@ -26,6 +26,11 @@ final class ConsoleUsers {
         }
     }
 
+    /** The bcrypt cost of the configured hashes (the first one's), so a decoy check costs the same; 4 with no users. */
+    int cost() {
+        return hashes.values().stream().findFirst().map(h -> Integer.parseInt(h.substring(h.indexOf('$', 1) + 1, h.indexOf('$', 1) + 3))).orElse(4);
+    }
+
     /** The user's hash, or null. */
     String hash(String email) {
         return hashes.get(normalise(email));
