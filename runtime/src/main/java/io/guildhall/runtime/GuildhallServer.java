@@ -10,13 +10,20 @@ import io.guildhall.runtime.config.Config;
 import io.guildhall.runtime.config.ConfigException;
 import io.guildhall.runtime.config.Setting;
 import io.guildhall.runtime.http.Authenticator;
+import io.guildhall.runtime.analytics.client.AnalyticsClients;
+import io.guildhall.runtime.analytics.client.EmbeddedAnalyticsClient;
+import io.guildhall.runtime.module.ModuleAccounts;
+import io.guildhall.runtime.plugin.KeySetCache;
 import io.guildhall.runtime.plugin.PluginHost;
+import io.guildhall.runtime.plugin.SharedHttpClient;
 import io.guildhall.runtime.session.RefreshRotation;
 import io.guildhall.runtime.session.Revocations;
 import io.guildhall.runtime.session.TokenService;
 import io.guildhall.runtime.store.GroupCommitStore;
 import io.guildhall.runtime.store.Store;
 import io.guildhall.runtime.store.Stores;
+import io.guildhall.spi.analytics.AnalyticsClient;
+import io.guildhall.spi.module.Accounts;
 import io.undertow.Undertow;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,6 +36,7 @@ import org.xnio.XnioWorker;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
@@ -40,7 +48,7 @@ import java.util.function.LongFunction;
 public final class GuildhallServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GuildhallServer.class);
     private static final List<String> CORE_SECTIONS = List.of("socket.", "session.", "data.", "account.", "plugins.",
-            "analytics.", "event.", "console.");
+            "runtime.", "satori.", "analytics.", "event.", "console.");
 
     private final Config config;
     private final PluginHost plugins;
@@ -58,7 +66,13 @@ public final class GuildhallServer implements AutoCloseable {
         this.config = config;
         validate(config);
         warnAboutDefaultKeys(config);
-        this.plugins = PluginHost.load(config, Path.of(config.string(Setting.PLUGINS_DIR)));
+        ModuleAccounts moduleAccounts = new ModuleAccounts();
+        EmbeddedAnalyticsClient embeddedAnalytics = new EmbeddedAnalyticsClient();
+        AnalyticsClient modulesAnalytics = AnalyticsClients.remote(config)
+                ? AnalyticsClients.remote(config, clock, daemonScheduler("analytics-client-retries"))
+                : embeddedAnalytics;
+        this.plugins = PluginHost.load(config, Path.of(config.string(Setting.PLUGINS_DIR)),
+                pluginServices(config, clock, moduleAccounts, modulesAnalytics));
         checkUnknownKeys(config, plugins);
         LOG.info("Effective configuration: {}", config.describe());
 
@@ -74,7 +88,8 @@ public final class GuildhallServer implements AutoCloseable {
         int cores = Runtime.getRuntime().availableProcessors();
         this.passwords = new Passwords(config.integer(Setting.ACCOUNT_BCRYPT_COST), Math.max(1, cores - 1), 256);
         this.worker = createWorker(cores);
-        AccountService accounts = new AccountService(store, passwords, revocations, worker);
+        AccountService accounts = new AccountService(store, passwords, revocations, worker, plugins::providerFor);
+        moduleAccounts.bind(accounts);
         Authenticator authenticator = new Authenticator(config.string(Setting.SOCKET_SERVER_KEY), tokens, revocations);
 
         RefreshRotation rotation = config.bool(Setting.SESSION_REFRESH_TOKEN_ROTATION)
@@ -90,12 +105,16 @@ public final class GuildhallServer implements AutoCloseable {
                 analytics = new Analytics(config, store, clock);
                 console = new Console(config, passwords, analytics, clock, worker);
             }
+            if (analyticsOn && modulesAnalytics == embeddedAnalytics) {
+                embeddedAnalytics.bind(analytics.embeddedClient());
+            }
             this.game = listen(Listener.builder("game API")
                     .address(config.string(Setting.SOCKET_ADDRESS))
                     .port(config.integer(Setting.SOCKET_PORT))
                     .routes(ApiRoutes.build(plugins, accounts, tokens, revocations, rotation, authenticator,
                             config.bool(Setting.SESSION_SINGLE_SESSION),
-                            config.number(Setting.SOCKET_MAX_REQUEST_SIZE_BYTES), worker)));
+                            config.number(Setting.SOCKET_MAX_REQUEST_SIZE_BYTES), worker,
+                            config.string(Setting.RUNTIME_HTTP_KEY))));
             this.analyticsListener = !analyticsOn ? null : listen(Listener.builder("analytics API")
                     .address(config.string(Setting.ANALYTICS_ADDRESS))
                     .port(config.integer(Setting.ANALYTICS_PORT))
@@ -155,6 +174,27 @@ public final class GuildhallServer implements AutoCloseable {
         return new GuildhallServer(config, Clock.systemUTC());
     }
 
+    /** The outbound HTTP client and key-set cache that every plugin shares. */
+    private static ScheduledExecutorService daemonScheduler(String name) {
+        return Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, name);
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    private static PluginHost.Services pluginServices(Config config, Clock clock, Accounts accounts, AnalyticsClient analytics) {
+        SharedHttpClient http = new SharedHttpClient(
+                Duration.ofMillis(config.number(Setting.PLUGINS_HTTP_CONNECT_TIMEOUT_MS)),
+                Duration.ofMillis(config.number(Setting.PLUGINS_HTTP_TIMEOUT_MS)),
+                config.integer(Setting.PLUGINS_HTTP_MAX_RESPONSE_BYTES));
+        KeySetCache keySets = new KeySetCache(http, clock,
+                Duration.ofSeconds(config.number(Setting.PLUGINS_KEY_CACHE_TTL_SEC)),
+                Duration.ofSeconds(config.number(Setting.PLUGINS_KEY_REFETCH_INTERVAL_SEC)),
+                config.number(Setting.PLUGINS_KEY_CACHE_MAX_BYTES));
+        return new PluginHost.Services(http, keySets, clock, accounts, analytics);
+    }
+
     /** With the clock every component reads time from (tests drive a controllable one). */
     public static GuildhallServer start(Config config, Clock clock) {
         return new GuildhallServer(config, clock);
@@ -188,6 +228,9 @@ public final class GuildhallServer implements AutoCloseable {
         if (config.string(Setting.SOCKET_SERVER_KEY).isEmpty()) {
             throw new ConfigException("socket.server_key must not be empty");
         }
+        if (config.string(Setting.RUNTIME_HTTP_KEY).isEmpty()) {
+            throw new ConfigException("runtime.http_key must not be empty");
+        }
         String sessionKey = config.string(Setting.SESSION_ENCRYPTION_KEY);
         String refreshKey = config.string(Setting.SESSION_REFRESH_ENCRYPTION_KEY);
         requireKeyLength(Setting.SESSION_ENCRYPTION_KEY, sessionKey);
@@ -196,7 +239,9 @@ public final class GuildhallServer implements AutoCloseable {
             throw new ConfigException("session.encryption_key and session.refresh_encryption_key must differ");
         }
         for (Setting positive : List.of(Setting.SESSION_TOKEN_EXPIRY_SEC, Setting.SESSION_REFRESH_TOKEN_EXPIRY_SEC,
-                Setting.SOCKET_MAX_REQUEST_SIZE_BYTES, Setting.SOCKET_IDLE_TIMEOUT_MS)) {
+                Setting.SOCKET_MAX_REQUEST_SIZE_BYTES, Setting.SOCKET_IDLE_TIMEOUT_MS,
+                Setting.PLUGINS_HTTP_CONNECT_TIMEOUT_MS, Setting.PLUGINS_HTTP_TIMEOUT_MS, Setting.PLUGINS_HTTP_MAX_RESPONSE_BYTES,
+                Setting.PLUGINS_KEY_CACHE_TTL_SEC, Setting.PLUGINS_KEY_REFETCH_INTERVAL_SEC, Setting.PLUGINS_KEY_CACHE_MAX_BYTES)) {
             if (config.number(positive) < 1) {
                 throw new ConfigException(positive.key() + " must be at least 1");
             }
@@ -222,7 +267,7 @@ public final class GuildhallServer implements AutoCloseable {
 
     private static void warnAboutDefaultKeys(Config config) {
         for (Setting setting : Setting.values()) {
-            if (setting.secret() && config.isDefault(setting) && !setting.defaultValue().isEmpty()) {
+            if (setting.secret() && !setting.defaultValue().isEmpty() && config.isDefault(setting)) {
                 LOG.warn("!!! {} is still the built-in default: anyone can forge or use it. Set {} (or --{}=...) before "
                         + "going to production. !!!", setting.key(), setting.environmentName(), setting.key());
             }

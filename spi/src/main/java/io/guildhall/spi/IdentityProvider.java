@@ -16,6 +16,38 @@ public interface IdentityProvider {
         return IdentitySlot.NONE;
     }
 
+    /**
+     * Whether this provider's identity is guarded by the account's password (email): a {@link Proof}
+     * with a password stores or checks the hash, and unlinking the identity clears the password.
+     */
+    default boolean holdsPassword() {
+        return false;
+    }
+
+    /**
+     * Whether a verified email in this provider's {@link Profile} may be imported into the account's
+     * email identity (a social platform that verifies emails says true).
+     */
+    default boolean importsProfileEmail() {
+        return false;
+    }
+
+    /**
+     * The canonical form of a subject of this provider, used when another provider's profile
+     * brings one (an imported email is lower-cased exactly as email sign-in does).
+     */
+    default String canonicalSubject(String subject) {
+        return subject;
+    }
+
+    /**
+     * Null when the provider has what it needs to serve requests, else what is missing (for
+     * example {@code "social.apple.bundle_id is not set"}); logged at start-up.
+     */
+    default String configurationProblem() {
+        return null;
+    }
+
     /** The configuration section read at start-up; the default is the provider id. */
     default String configSection() {
         return id();
@@ -42,6 +74,10 @@ public interface IdentityProvider {
      * identity of this provider the account holds.
      */
     String unlinkSubject(ProviderRequest request);
+
+    /** Called once at shutdown, in reverse order of start. */
+    default void close() {
+    }
 
     /** The message for a link conflict (code 6), e.g. {@code "Custom ID is already in use."}. */
     String alreadyInUseMessage();

@@ -37,11 +37,18 @@ public final class AccountService {
     private final Passwords passwords;
     private final Revocations revocations;
     private final Executor writers;
+    private final Function<IdentitySlot, IdentityProvider> slotOwners;
 
-    /** {@code writers} runs account creation, which takes the store's write lock. */
-    public AccountService(Store store, Passwords passwords, Revocations revocations, Executor writers) {
+    /**
+     * {@code writers} runs account creation, which takes the store's write lock; {@code slotOwners}
+     * names the provider that fills each slot of the account (where imported emails go, which
+     * provider's identities {@code GET /v2/user?facebook_ids=} looks up).
+     */
+    public AccountService(Store store, Passwords passwords, Revocations revocations, Executor writers,
+                          Function<IdentitySlot, IdentityProvider> slotOwners) {
         this.store = store;
         this.writers = writers;
+        this.slotOwners = slotOwners;
         this.accounts = new AccountStore(store);
         this.passwords = passwords;
         this.revocations = revocations;
@@ -59,6 +66,9 @@ public final class AccountService {
         if (owner != null) {
             return signInExisting(owner, proof);
         }
+        if (proof.previousSubject() != null && accounts.ownerOf(provider.id(), proof.previousSubject()) != null) {
+            return rekey(provider, proof);
+        }
         if (!create) {
             return CompletableFuture.failedFuture(new ApiException(Code.NOT_FOUND, "User account not found."));
         }
@@ -70,6 +80,24 @@ public final class AccountService {
                         ? CompletableFuture.completedFuture(new SignIn(created, true))
                         // Another request created this identity first: sign in to that account instead.
                         : signInExisting(accounts.ownerOf(provider.id(), proof.subject()), proof));
+    }
+
+    /** Moves the account that holds the previous subject to the new one, then signs in to it. */
+    private CompletableFuture<SignIn> rekey(IdentityProvider provider, Proof proof) {
+        return CompletableFuture.supplyAsync(() -> store.write(() -> {
+            String previousOwner = accounts.ownerOf(provider.id(), proof.previousSubject());
+            if (previousOwner != null && accounts.ownerOf(provider.id(), proof.subject()) == null) {
+                UserRecord user = accounts.load(previousOwner);
+                user.removeIdentity(provider.id(), proof.previousSubject());
+                user.addIdentity(provider.id(), proof.subject(), provider.slot().many());
+                user.updateTime = nowSec();
+                accounts.unindexIdentity(provider.id(), proof.previousSubject());
+                accounts.indexIdentity(provider.id(), proof.subject(), user.id);
+                accounts.save(user);
+            }
+            return null;
+        }), writers).thenCompose(write -> write)
+                .thenCompose(v -> signInExisting(accounts.ownerOf(provider.id(), proof.subject()), proof));
     }
 
     private CompletableFuture<SignIn> usernameLogin(Proof proof) {
@@ -114,7 +142,7 @@ public final class AccountService {
         user.updateTime = now;
         user.passwordHash = passwordHash;
         user.addIdentity(provider.id(), proof.subject(), provider.slot().many());
-        applyProfile(user, proof.profile());
+        applyProfile(user, provider, proof.profile());
         accounts.save(user);
         accounts.indexIdentity(provider.id(), proof.subject(), user.id);
         accounts.indexUsername(username, user.id);
@@ -137,18 +165,26 @@ public final class AccountService {
         throw new ApiException(Code.ALREADY_EXISTS, "Username is already in use.");
     }
 
-    /** Fills empty profile fields, and imports the email when no account holds it yet. */
-    private void applyProfile(UserRecord user, Profile profile) {
+    /**
+     * Fills empty profile fields, and imports a verified email (in the email provider's canonical
+     * form) when the provider allows it, the account has none and no account holds it yet.
+     */
+    private void applyProfile(UserRecord user, IdentityProvider provider, Profile profile) {
         if (user.displayName == null && profile.displayName() != null && profile.displayName().length() <= 255) {
             user.displayName = profile.displayName();
         }
         if (user.avatarUrl == null && profile.avatarUrl() != null && profile.avatarUrl().length() <= 512) {
             user.avatarUrl = profile.avatarUrl();
         }
-        String email = profile.email();
-        if (email != null && !email.isEmpty() && user.identities("email").isEmpty() && accounts.ownerOf("email", email) == null) {
-            user.addIdentity("email", email, false);
-            accounts.indexIdentity("email", email, user.id);
+        IdentityProvider emails = slotOwners.apply(IdentitySlot.EMAIL);
+        if (emails == null || !provider.importsProfileEmail() || !profile.emailVerified()
+                || profile.email() == null || profile.email().isEmpty()) {
+            return;
+        }
+        String email = emails.canonicalSubject(profile.email());
+        if (user.identities(emails.id()).isEmpty() && accounts.ownerOf(emails.id(), email) == null) {
+            user.addIdentity(emails.id(), email, false);
+            accounts.indexIdentity(emails.id(), email, user.id);
         }
     }
 
@@ -172,7 +208,7 @@ public final class AccountService {
             if (passwordHash != null) {
                 user.passwordHash = passwordHash;
             }
-            applyProfile(user, proof.profile());
+            applyProfile(user, provider, proof.profile());
             user.updateTime = nowSec();
             accounts.indexIdentity(provider.id(), proof.subject(), user.id);
             accounts.save(user);
@@ -194,7 +230,7 @@ public final class AccountService {
             }
             user.removeIdentity(provider.id(), target);
             accounts.unindexIdentity(provider.id(), target);
-            if (provider.slot() == IdentitySlot.EMAIL) {
+            if (provider.holdsPassword()) {
                 user.passwordHash = null;
             }
             user.updateTime = nowSec();
@@ -231,6 +267,9 @@ public final class AccountService {
             user.langTag = updated(update.langTag(), user.langTag);
             user.location = updated(update.location(), user.location);
             user.timezone = updated(update.timezone(), user.timezone);
+            if (update.metadata() != null) {
+                user.metadata = update.metadata().isEmpty() ? "{}" : update.metadata();
+            }
             // Setting identical values is a no-op, update time included (as Nakama's "is distinct from").
             if (!Arrays.equals(before, AccountStore.encode(user))) {
                 user.updateTime = nowSec();
@@ -238,6 +277,46 @@ public final class AccountService {
             }
             return null;
         });
+    }
+
+    /**
+     * Bans or unbans the account. A ban ends every session of the player (durably, like a logout
+     * everywhere) and sign-in answers "User account banned." until the unban.
+     */
+    public CompletableFuture<Void> setBanned(UUID userId, boolean banned) {
+        CompletableFuture<Void> changed = store.write(() -> {
+            UserRecord user = loadOrNotFound(userId, "Account not found.");
+            if (user.banned() != banned) {
+                user.disableTime = banned ? nowSec() : 0;
+                user.updateTime = nowSec();
+                accounts.save(user);
+            }
+            return null;
+        });
+        if (!banned) {
+            return changed;
+        }
+        return changed.thenCompose(v -> revocations.revokeAllBefore(userId, System.currentTimeMillis() + 1));
+    }
+
+    /** The stored account, or null. For server modules; what it returns may not be durable yet. */
+    public UserRecord byId(String userId) {
+        return accounts.load(userId);
+    }
+
+    public UserRecord byUsername(String username) {
+        String owner = accounts.ownerOfUsername(username);
+        return owner == null ? null : accounts.load(owner);
+    }
+
+    public UserRecord byIdentity(String provider, String subject) {
+        String owner = accounts.ownerOf(provider, subject);
+        return owner == null ? null : accounts.load(owner);
+    }
+
+    /** Completes once everything read so far is durable. */
+    public CompletableFuture<Void> durable() {
+        return store.durable();
     }
 
     /** Deletes the account and invalidates all its tokens; a missing account is not an error. */
@@ -258,7 +337,10 @@ public final class AccountService {
         Map<String, UserRecord> found = new LinkedHashMap<>();
         ids.forEach(id -> addIfPresent(found, id.toString()));
         usernames.forEach(name -> addIfPresent(found, accounts.ownerOfUsername(name)));
-        facebookIds.forEach(fb -> addIfPresent(found, accounts.ownerOf("facebook", fb)));
+        IdentityProvider facebook = slotOwners.apply(IdentitySlot.FACEBOOK);
+        if (facebook != null) {
+            facebookIds.forEach(fb -> addIfPresent(found, accounts.ownerOf(facebook.id(), fb)));
+        }
         List<UserRecord> users = new ArrayList<>(found.values());
         return store.durable().thenApply(v -> users);
     }

@@ -89,6 +89,12 @@ public final class Analytics {
         return rejected;
     }
 
+    /** The in-process client for server modules: the same rules, no key or token. */
+    public io.guildhall.spi.analytics.AnalyticsClient embeddedClient() {
+        return new EmbeddedAnalytics(store, tokens, revocations,
+                new EventParser(config.number(Setting.ANALYTICS_MAX_CLOCK_SKEW_SEC)), rejected, clock);
+    }
+
     /**
      * The route table of the analytics listener.
      *

@@ -3,6 +3,7 @@ package io.guildhall.runtime.api;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.guildhall.runtime.account.AccountFields;
 import io.guildhall.runtime.account.AccountService;
 import io.guildhall.runtime.account.AccountUpdate;
 import io.guildhall.runtime.account.Usernames;
@@ -68,13 +69,8 @@ final class AccountApi {
         return accounts.update(call.session().userId(), update);
     }
 
-    /** Nakama lets the database reject overlong values with a 500; we answer 400 up front. */
     private static String limited(JsonBody body, String field, String label, int maxChars) {
-        String value = body.optionalString(field);
-        if (value != null && value.codePointCount(0, value.length()) > maxChars) {
-            throw ApiException.invalid(label + " invalid, must be at most " + maxChars + " characters.");
-        }
-        return value;
+        return AccountFields.limited(body.optionalString(field), label, maxChars);
     }
 
     CompletableFuture<?> delete(Call call) {

@@ -18,9 +18,10 @@ final class AccountJson {
     private final Map<IdentitySlot, String> providerBySlot = new EnumMap<>(IdentitySlot.class);
 
     AccountJson(PluginHost plugins) {
-        for (IdentityProvider provider : plugins.providers()) {
-            if (provider.slot() != IdentitySlot.NONE) {
-                providerBySlot.putIfAbsent(provider.slot(), provider.id());
+        for (IdentitySlot slot : IdentitySlot.values()) {
+            IdentityProvider provider = slot == IdentitySlot.NONE ? null : plugins.providerFor(slot);
+            if (provider != null) {
+                providerBySlot.put(slot, provider.id());
             }
         }
     }

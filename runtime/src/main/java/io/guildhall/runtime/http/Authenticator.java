@@ -59,6 +59,13 @@ public final class Authenticator {
         }
     }
 
+    /** Verifies the call's bearer session (401 otherwise), for endpoints that accept other credentials too. */
+    public SessionToken requireSession(Call call) {
+        SessionToken session = checkSession(call);
+        call.session(session);
+        return session;
+    }
+
     private SessionToken checkSession(Call call) {
         if (!call.hasAuthorization()) {
             throw ApiException.unauthenticated("Auth token required");

@@ -37,6 +37,39 @@ public final class Call {
         return body;
     }
 
+    /** The same call with another body (what a module's before hook made of it); the session stays. */
+    public Call withBody(byte[] replacement) {
+        Call changed = new Call(exchange, replacement);
+        changed.session = session;
+        return changed;
+    }
+
+    /** The request method, e.g. {@code POST}. */
+    public String method() {
+        return exchange.getRequestMethod().toString();
+    }
+
+    /** The body exactly as received. */
+    public byte[] rawBody() {
+        return rawBody;
+    }
+
+    /** Every query parameter as received. */
+    public java.util.Map<String, Deque<String>> queryParameters() {
+        return exchange.getQueryParameters();
+    }
+
+    /** A request header's first value, or null. */
+    public String header(String name) {
+        return exchange.getRequestHeaders().getFirst(name);
+    }
+
+    /** The address of the client's socket. */
+    public String peerAddress() {
+        java.net.InetSocketAddress peer = exchange.getSourceAddress();
+        return peer == null || peer.getAddress() == null ? "" : peer.getAddress().getHostAddress();
+    }
+
     /** A query parameter by proto name or lowerCamelCase name; the first value when repeated. */
     public Optional<String> query(String name) {
         Deque<String> values = queryValues(name);

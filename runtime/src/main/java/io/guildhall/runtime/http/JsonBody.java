@@ -88,6 +88,22 @@ public final class JsonBody implements RequestBody {
         return new JsonBody(node);
     }
 
+    /** A body made from fields (e.g. what a before hook returned), read exactly like a parsed one. */
+    public static JsonBody of(Map<String, ?> fields) {
+        return new JsonBody(Json.MAPPER.valueToTree(fields));
+    }
+
+    /** The body's fields as plain Java values (strings, numbers, booleans, lists, maps), less {@code except}. */
+    public Map<String, Object> fields(String... except) {
+        Map<String, Object> fields = new java.util.LinkedHashMap<>();
+        node.fields().forEachRemaining(field -> {
+            if (!java.util.Arrays.asList(except).contains(field.getKey())) {
+                fields.put(field.getKey(), Json.MAPPER.convertValue(field.getValue(), Object.class));
+            }
+        });
+        return fields;
+    }
+
     /** Decoder messages quote the offending input; keep error bodies small. */
     private static String shorten(String message) {
         return message.length() <= 200 ? message : message.substring(0, 200) + "...";

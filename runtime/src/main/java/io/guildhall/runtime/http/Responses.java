@@ -29,6 +29,13 @@ public final class Responses {
 
     /** Answers 200 with the body encoded as JSON; a byte array is taken as JSON already encoded. */
     public static void json(HttpServerExchange exchange, Object body) {
+        if (body instanceof RawReply raw) {
+            exchange.setStatusCode(200);
+            exchange.getResponseHeaders().put(io.undertow.util.Headers.CONTENT_TYPE, raw.contentType())
+                    .put(ALLOW_ORIGIN, "*");
+            exchange.getResponseSender().send(java.nio.ByteBuffer.wrap(raw.body()));
+            return;
+        }
         byte[] bytes = body == null ? EMPTY_OBJECT : body instanceof byte[] encoded ? encoded : Json.bytes(body);
         send(exchange, 200, bytes);
     }

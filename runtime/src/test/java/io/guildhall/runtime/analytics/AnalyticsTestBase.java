@@ -42,7 +42,7 @@ abstract class AnalyticsTestBase {
     @BeforeAll
     static void startServer() {
         clock = new MutableClock(START);
-        server = TestServer.start(clock, dataDir, serverFlags().toArray(String[]::new));
+        server = TestServer.start(dataDir, clock, serverFlags().toArray(String[]::new));
         analytics = server.analytics();
         console = server.console();
     }

@@ -104,7 +104,7 @@ class ServerFlowTest extends AnalyticsTestBase {
     @Test
     void requestsOverTheRateLimitGet429WithRetryAfter(@TempDir Path dir) {
         MutableClock own = new MutableClock(START);
-        try (TestServer limited = TestServer.start(own, dir, "--analytics.identity_requests_per_sec=1",
+        try (TestServer limited = TestServer.start(dir, own, "--analytics.identity_requests_per_sec=1",
                 "--analytics.api_keys=game:" + GAME_KEY)) {
             ApiClient client = limited.analytics();
             String body = ApiClient.json(Map.of("id", newIdentity()));
@@ -125,7 +125,7 @@ class ServerFlowTest extends AnalyticsTestBase {
         String player = newIdentity();
         ApiClient.Reply loggedOut;
         ApiClient.Reply kept;
-        try (TestServer first = TestServer.start(own, dir, "--analytics.api_keys=game:" + GAME_KEY)) {
+        try (TestServer first = TestServer.start(dir, own, "--analytics.api_keys=game:" + GAME_KEY)) {
             ApiClient client = first.analytics();
             String body = ApiClient.json(Map.of("id", player));
             loggedOut = client.post("/v1/authenticate", basic(GAME_KEY), body);
@@ -134,7 +134,7 @@ class ServerFlowTest extends AnalyticsTestBase {
             assertEquals(200, client.post("/v1/authenticate/logout", bearer(loggedOut), ApiClient.json(Map.of(
                     "token", loggedOut.field("token"), "refresh_token", loggedOut.field("refresh_token")))).status());
         }
-        try (TestServer second = TestServer.start(own, dir, "--analytics.api_keys=game:" + GAME_KEY)) {
+        try (TestServer second = TestServer.start(dir, own, "--analytics.api_keys=game:" + GAME_KEY)) {
             ApiClient client = second.analytics();
             assertEquals(401, client.get("/v1/properties", bearer(loggedOut)).status());
             assertEquals(401, client.post("/v1/authenticate/refresh", basic(GAME_KEY),

@@ -22,11 +22,11 @@ public final class TestServer implements AutoCloseable {
 
     /** Starts the server; extra configuration as flags {@code --section.key=value}. */
     public static TestServer start(Path dataDir, String... flags) {
-        return start(Clock.systemUTC(), dataDir, flags);
+        return start(dataDir, java.time.Clock.systemUTC(), flags);
     }
 
-    /** Starts the server reading time from the given clock. */
-    public static TestServer start(Clock clock, Path dataDir, String... flags) {
+    /** Starts the server reading time from {@code clock}. */
+    public static TestServer start(Path dataDir, java.time.Clock clock, String... flags) {
         List<String> args = new ArrayList<>(List.of(
                 "--socket.address=127.0.0.1",
                 "--socket.port=0",

@@ -37,6 +37,16 @@ public final class EmailProvider implements IdentityProvider {
     }
 
     @Override
+    public boolean holdsPassword() {
+        return true;
+    }
+
+    @Override
+    public String canonicalSubject(String email) {
+        return normalise(email);
+    }
+
+    @Override
     public Proof prove(ProviderRequest request) {
         return request.operation() == Operation.LINK ? proveForLink(request.body()) : proveForSignIn(request);
     }

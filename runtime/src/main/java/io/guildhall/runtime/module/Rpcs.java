@@ -1,0 +1,30 @@
+package io.guildhall.runtime.module;
+
+import io.guildhall.spi.module.Rpc;
+
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/** The RPC functions modules registered, by lower-cased id. Filled during start-up, read-only afterwards. */
+public final class Rpcs {
+    record Registered(String module, String origin, Rpc rpc) {
+    }
+
+    private final Map<String, Registered> byId = new HashMap<>();
+
+    /** Returns the registration already holding the id, or null after adding this one. */
+    Registered add(String id, Registered registered) {
+        return byId.putIfAbsent(id.toLowerCase(Locale.ROOT), registered);
+    }
+
+    /** The RPC with this id (case-insensitive, as Nakama), or null. */
+    public Rpc find(String id) {
+        Registered registered = byId.get(id.toLowerCase(Locale.ROOT));
+        return registered == null ? null : registered.rpc();
+    }
+
+    public int size() {
+        return byId.size();
+    }
+}
