@@ -2,12 +2,16 @@ package io.guildhall.runtime;
 
 import io.guildhall.runtime.account.AccountService;
 import io.guildhall.runtime.admin.AdminSocket;
+import io.guildhall.runtime.analytics.Analytics;
+import io.guildhall.runtime.console.Console;
+import io.guildhall.runtime.http.Listener;
 import io.guildhall.runtime.account.Passwords;
 import io.guildhall.runtime.api.ApiRoutes;
 import io.guildhall.runtime.config.Config;
 import io.guildhall.runtime.config.ConfigException;
 import io.guildhall.runtime.config.Setting;
 import io.guildhall.runtime.http.Authenticator;
+import io.guildhall.runtime.http.Health;
 import io.guildhall.runtime.http.HttpRules;
 import io.guildhall.runtime.http.ListenerSettings;
 import io.guildhall.runtime.http.LoginAttempts;
@@ -25,13 +29,9 @@ import io.guildhall.runtime.session.TokenService;
 import io.guildhall.runtime.store.GroupCommitStore;
 import io.guildhall.runtime.store.Store;
 import io.guildhall.runtime.store.Stores;
-import io.guildhall.spi.ApiException;
-import io.guildhall.spi.Code;
 import io.guildhall.spi.analytics.AnalyticsClient;
 import io.guildhall.spi.module.Accounts;
 import io.undertow.Undertow;
-import io.undertow.server.HttpHandler;
-import io.undertow.server.handlers.GracefulShutdownHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xnio.OptionMap;
@@ -40,9 +40,9 @@ import org.xnio.Xnio;
 import org.xnio.XnioIoThread;
 import org.xnio.XnioWorker;
 
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -55,7 +55,8 @@ import java.util.function.LongFunction;
 /** Wires the server from its configuration, starts it, and shuts it down cleanly. */
 public final class GuildhallServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GuildhallServer.class);
-    private static final List<String> CORE_SECTIONS = List.of("socket.", "session.", "data.", "account.", "plugins.", "runtime.", "satori.");
+    private static final List<String> CORE_SECTIONS = List.of("socket.", "session.", "data.", "account.", "plugins.",
+            "runtime.", "satori.", "analytics.", "event.", "console.");
 
     private final Config config;
     private final PluginHost plugins;
@@ -63,11 +64,12 @@ public final class GuildhallServer implements AutoCloseable {
     /** Null when the socket could not be created (logged). */
     private final AdminSocket admin;
     private final Passwords passwords;
-    private final GracefulShutdownHandler shutdown;
     private final XnioWorker worker;
-    private final Undertow undertow;
+    private final List<Listener> listeners = new ArrayList<>();
     private final ScheduledExecutorService janitor;
-    private final int port;
+    private final Listener game;
+    private final Listener analyticsListener;
+    private final Listener consoleListener;
     private volatile boolean stopping;
     private boolean closed;
 
@@ -106,11 +108,11 @@ public final class GuildhallServer implements AutoCloseable {
         Clock clock = environment.clock();
         ModuleAccounts moduleAccounts = new ModuleAccounts();
         EmbeddedAnalyticsClient embeddedAnalytics = new EmbeddedAnalyticsClient();
-        AnalyticsClient analytics = AnalyticsClients.remote(config)
+        AnalyticsClient modulesAnalytics = AnalyticsClients.remote(config)
                 ? AnalyticsClients.remote(config, clock, daemonScheduler("analytics-client-retries"))
                 : embeddedAnalytics;
         this.plugins = PluginHost.load(config, Path.of(config.string(Setting.PLUGINS_DIR)),
-                pluginServices(config, clock, moduleAccounts, analytics));
+                pluginServices(config, clock, moduleAccounts, modulesAnalytics));
         checkUnknownKeys(config, plugins);
         LOG.info("Effective configuration: {}", config.describe());
 
@@ -153,26 +155,39 @@ public final class GuildhallServer implements AutoCloseable {
                 ? new RefreshRotation(store, revocations, tokens.sessionLifetimeSec(),
                         config.number(Setting.SESSION_REFRESH_TOKEN_REUSE_GRACE_SEC))
                 : null;
+        boolean analyticsOn = config.bool(Setting.ANALYTICS_ENABLED);
+        boolean consoleOn = config.bool(Setting.CONSOLE_ENABLED);
+        Analytics analytics = null;
+        Console console = null;
+        Health health = new Health(opened::healthy, () -> !stopping);
         ApiRoutes.Options options = new ApiRoutes.Options(config.bool(Setting.SESSION_SINGLE_SESSION),
-                config.number(Setting.ACCOUNT_MEMO_CACHE_BYTES), listener, opened::healthy, () -> !stopping);
-        this.shutdown = new GracefulShutdownHandler(ApiRoutes.build(plugins, accounts, tokens, revocations, rotation,
-                authenticator, options, worker, config.string(Setting.RUNTIME_HTTP_KEY)));
-        HttpHandler gate = exchange -> {
-            if (stopping) {
-                Responses.error(exchange, new ApiException(Code.UNAVAILABLE, "Server is shutting down."));
-            } else {
-                shutdown.handleRequest(exchange);
-            }
-        };
-        this.undertow = listener.configure(Undertow.builder())
-                .setWorker(worker)
-                .addHttpListener(config.integer(Setting.SOCKET_PORT), config.string(Setting.SOCKET_ADDRESS))
-                .setSocketOption(Options.REUSE_ADDRESSES, true)
-                .setHandler(HttpRules.wrap(listener, gate))
-                .build();
+                config.number(Setting.ACCOUNT_MEMO_CACHE_BYTES), listener, health);
         try {
-            undertow.start();
+            if (analyticsOn || consoleOn) {
+                analytics = new Analytics(config, store, clock);
+                console = new Console(config, passwords, analytics, clock, worker);
+            }
+            if (analyticsOn && modulesAnalytics == embeddedAnalytics) {
+                embeddedAnalytics.bind(analytics.embeddedClient());
+            }
+            this.game = listen(Listener.builder("game API")
+                    .address(config.string(Setting.SOCKET_ADDRESS))
+                    .port(config.integer(Setting.SOCKET_PORT))
+                    .routes(ApiRoutes.build(plugins, accounts, tokens, revocations, rotation, authenticator,
+                            options, worker, config.string(Setting.RUNTIME_HTTP_KEY))), listener);
+            ListenerSettings analyticsSettings = ListenerSettings.read(config, "analytics");
+            this.analyticsListener = !analyticsOn ? null : listen(Listener.builder("analytics API")
+                    .address(config.string(Setting.ANALYTICS_ADDRESS))
+                    .port(config.integer(Setting.ANALYTICS_PORT))
+                    .routes(analytics.routes(worker, analyticsSettings, health, console::user, console.authenticateRoute())),
+                    analyticsSettings);
+            ListenerSettings consoleSettings = ListenerSettings.read(config, "console");
+            this.consoleListener = !consoleOn ? null : listen(Listener.builder("console API")
+                    .address(config.string(Setting.CONSOLE_ADDRESS))
+                    .port(config.integer(Setting.CONSOLE_PORT))
+                    .routes(console.routes(worker, consoleSettings, health)), consoleSettings);
         } catch (RuntimeException e) {
+            listeners.forEach(Listener::stop);
             worker.shutdownNow();
             if (admin != null) {
                 admin.close();
@@ -180,11 +195,8 @@ public final class GuildhallServer implements AutoCloseable {
             store.close();
             passwords.close();
             plugins.close();
-            Throwable cause = e.getCause() != null ? e.getCause() : e;
-            throw new ConfigException("Cannot listen on " + config.string(Setting.SOCKET_ADDRESS) + ":"
-                    + config.string(Setting.SOCKET_PORT) + ": " + cause.getMessage(), e);
+            throw e;
         }
-        this.port = ((InetSocketAddress) undertow.getListenerInfo().get(0).getAddress()).getPort();
 
         this.janitor = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "revocation-janitor");
@@ -195,7 +207,20 @@ public final class GuildhallServer implements AutoCloseable {
         if (rotation != null) {
             schedulePruning("refresh-token rotations", rotation::prune);
         }
-        LOG.info("Guildhall game API listening on {}:{}", config.string(Setting.SOCKET_ADDRESS), port);
+        if (analytics != null) {
+            Analytics pruned = analytics;
+            schedulePruning("analytics revocations and events", now -> pruned.prune());
+        }
+    }
+
+    /** Starts a listener with the HTTP protections of its settings (limits, deadlines, connection caps, strict HTTP). */
+    private Listener listen(Listener.Builder builder, ListenerSettings settings) {
+        Listener listener = builder.idleTimeoutMs(settings.idleTimeoutMs())
+                .undertow(settings::configure)
+                .wrap(handler -> HttpRules.wrap(settings, handler))
+                .start(worker);
+        listeners.add(listener);
+        return listener;
     }
 
     /**
@@ -259,8 +284,19 @@ public final class GuildhallServer implements AutoCloseable {
         return new PluginHost.Services(http, keySets, clock, accounts, analytics);
     }
 
+    /** The game API's port. */
     public int port() {
-        return port;
+        return game.port();
+    }
+
+    /** The analytics API's port, or -1 when it is turned off. */
+    public int analyticsPort() {
+        return analyticsListener == null ? -1 : analyticsListener.port();
+    }
+
+    /** The console's port, or -1 when it is turned off. */
+    public int consolePort() {
+        return consoleListener == null ? -1 : consoleListener.port();
     }
 
     /** Every minute, drops what no live token can match any more (a failure is logged and retried). */
@@ -320,9 +356,11 @@ public final class GuildhallServer implements AutoCloseable {
         if (config.number(Setting.SESSION_REFRESH_TOKEN_REUSE_GRACE_SEC) < 0) {
             throw new ConfigException(Setting.SESSION_REFRESH_TOKEN_REUSE_GRACE_SEC.key() + " must not be negative");
         }
-        int port = config.integer(Setting.SOCKET_PORT);
-        if (port < 0 || port > 65535) {
-            throw new ConfigException("socket.port must be between 0 and 65535, got " + port);
+        for (Setting portSetting : List.of(Setting.SOCKET_PORT, Setting.ANALYTICS_PORT, Setting.CONSOLE_PORT)) {
+            int port = config.integer(portSetting);
+            if (port < 0 || port > 65535) {
+                throw new ConfigException(portSetting.key() + " must be between 0 and 65535, got " + port);
+            }
         }
     }
 
@@ -361,15 +399,18 @@ public final class GuildhallServer implements AutoCloseable {
         closed = true;
         stopping = true;
         long graceMillis = config.number(Setting.SHUTDOWN_GRACE_SEC) * 1000;
-        shutdown.shutdown();
+        long deadline = System.currentTimeMillis() + graceMillis;
+        listeners.forEach(Listener::stopAccepting);
         try {
-            if (!shutdown.awaitShutdown(graceMillis)) {
-                LOG.warn("Requests still in flight after {} ms; stopping anyway", graceMillis);
+            for (Listener listener : listeners) {
+                if (!listener.awaitDrained(deadline)) {
+                    LOG.warn("{}: requests still in flight after {} ms; stopping anyway", listener.name(), graceMillis);
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        undertow.stop();
+        listeners.forEach(Listener::stop);
         worker.shutdown();
         janitor.shutdownNow();
         if (admin != null) {

@@ -12,7 +12,8 @@ import java.util.Arrays;
 
 /**
  * {@code java -jar guildhall.jar [--config FILE] [--section.key=value ...]} starts the server;
- * {@code java -jar guildhall.jar backup --to FOLDER [...]} backs its store up (see {@link BackupCommand}).
+ * {@code backup --to FOLDER [...]} backs its store up (see {@link BackupCommand});
+ * {@code hash-password [--cost N]} prints a bcrypt hash of a password read from standard input.
  */
 public final class Main {
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);
@@ -30,6 +31,10 @@ public final class Main {
                 code = 2;
             }
             System.exit(code);
+            return;
+        }
+        if (args.length > 0 && args[0].equals("hash-password")) {
+            System.exit(HashPassword.run(args, System.in, System.out, System.err));
             return;
         }
         GuildhallServer server;

@@ -96,4 +96,76 @@ class ConfigTest {
                 () -> TestServer.start(dir, "--session.previous_encryption_keys=short"));
         assertTrue(oldKey.getMessage().startsWith("session.previous_encryption_keys is 5 bytes long"), oldKey.getMessage());
     }
+
+    @Test
+    void listsOfObjectsComeFromYamlOrTheFlatFormWithSecretsMasked(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("guildhall.yml");
+        Files.writeString(file, """
+                analytics:
+                  api_keys:
+                    - name: game
+                      key: 11111111-2222-4333-8444-555555555555
+                    - name: backend
+                      key: 66666666-7777-4888-9999-000000000000
+                      server_events: true
+                """);
+        Config fromYaml = ConfigLoader.load(new String[]{"--config", file.toString()}, Map.of());
+        assertEquals(List.of(
+                Map.of("name", "game", "key", "11111111-2222-4333-8444-555555555555"),
+                Map.of("name", "backend", "key", "66666666-7777-4888-9999-000000000000", "server_events", "true")),
+                fromYaml.objects(Setting.ANALYTICS_API_KEYS));
+        String described = fromYaml.describe();
+        assertTrue(described.contains("analytics.api_keys=[game:*****:,backend:*****:true]"), described);
+        assertFalse(described.contains("11111111"), described);
+
+        Config fromEnv = ConfigLoader.load(new String[]{"--config", file.toString()},
+                Map.of("GUILDHALL_ANALYTICS_API_KEYS", "web:aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee:true,app:bbbbbbbb-bbbb-4ccc-8ddd-eeeeeeeeeeee"));
+        assertEquals(List.of(
+                Map.of("name", "web", "key", "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee", "server_events", "true"),
+                Map.of("name", "app", "key", "bbbbbbbb-bbbb-4ccc-8ddd-eeeeeeeeeeee")), fromEnv.objects(Setting.ANALYTICS_API_KEYS));
+
+        Config flags = ConfigLoader.load(new String[]{"--analytics.flags=theme:dark,url:http://x:1/"}, Map.of());
+        assertEquals(List.of(Map.of("name", "theme", "value", "dark"), Map.of("name", "url", "value", "http://x:1/")),
+                flags.objects(Setting.ANALYTICS_FLAGS), "the last field keeps its colons");
+    }
+
+    @Test
+    void unknownFieldsAndKeysInTheNewSectionsStopStartUp(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("guildhall.yml");
+        Files.writeString(file, """
+                console:
+                  users:
+                    - email: ops@example.com
+                      password: plain-text-by-mistake
+                """);
+        ConfigException field = assertThrows(ConfigException.class,
+                () -> TestServer.start(dir.resolve("data"), "--config", file.toString()));
+        assertTrue(field.getMessage().contains("console.users[].password"), field.getMessage());
+        ConfigException key = assertThrows(ConfigException.class, () -> TestServer.start(dir, "--analytics.prot=7450"));
+        assertEquals("Unknown configuration key 'analytics.prot'", key.getMessage());
+        ConfigException notUuid = assertThrows(ConfigException.class,
+                () -> TestServer.start(dir, "--analytics.api_keys=game:not-a-uuid"));
+        assertTrue(notUuid.getMessage().contains("must be a UUID"), notUuid.getMessage());
+        ConfigException shortKey = assertThrows(ConfigException.class,
+                () -> TestServer.start(dir, "--analytics.session_signing_key=short"));
+        assertTrue(shortKey.getMessage().contains("at least 32 bytes"), shortKey.getMessage());
+    }
+
+    @Test
+    void theShippedFileDocumentsTheAnalyticsAndConsoleKeysWithTheirDefaults() {
+        Path shipped = Path.of(System.getProperty("user.dir")).getParent().resolve("conf/guildhall.yml");
+        Config fromFile = ConfigLoader.load(new String[]{"--config", shipped.toString()}, Map.of());
+        for (Setting setting : Setting.values()) {
+            if (!setting.key().matches("(analytics|event|console)\\..*")) {
+                continue;
+            }
+            assertTrue(fromFile.raw(setting.key()) != null || setting.isObjectList(), setting.key() + " is not in " + shipped);
+            if (setting.isObjectList()) {
+                Config builtIn = new Config(Map.of(), Map.of(), Map.of());
+                assertEquals(builtIn.objects(setting), fromFile.objects(setting), setting.key());
+            } else {
+                assertEquals(setting.defaultValue(), fromFile.string(setting), setting.key());
+            }
+        }
+    }
 }

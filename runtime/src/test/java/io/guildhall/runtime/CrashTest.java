@@ -1,13 +1,11 @@
 package io.guildhall.runtime;
 
 import io.guildhall.runtime.testing.ApiClient;
+import io.guildhall.runtime.testing.ChildServer;
 import io.guildhall.runtime.testing.TestServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,8 +15,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -28,57 +24,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * same files, and checks that every acknowledged account and every revocation is still there.
  */
 class CrashTest {
-    private static final Pattern LISTENING = Pattern.compile("listening on 127\\.0\\.0\\.1:(\\d+)");
     private static final int CLIENTS = 8;
     private static final int ROUNDS = 2;
-
-    /** A server in a child JVM, killed with SIGKILL by {@link #kill()}. */
-    private static final class ChildServer {
-        final Process process;
-        final int port;
-
-        ChildServer(Path dataDir, String... flags) throws Exception {
-            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                    "--socket.address=127.0.0.1", "--socket.port=0", "--data.dir=" + dataDir,
-                    "--plugins.dir=" + dataDir.resolve("no-plugins"), "--account.bcrypt_cost=4"));
-            command.addAll(List.of(flags));
-            process = new ProcessBuilder(command).redirectErrorStream(true).start();
-            CompletableFuture<Integer> port = new CompletableFuture<>();
-            StringBuilder log = new StringBuilder();
-            Thread drain = new Thread(() -> {
-                try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                    for (String line; (line = out.readLine()) != null; ) {
-                        if (!port.isDone()) {
-                            log.append(line).append('\n');
-                            Matcher m = LISTENING.matcher(line);
-                            if (m.find()) {
-                                port.complete(Integer.parseInt(m.group(1)));
-                            }
-                        }
-                    }
-                } catch (Exception ignored) {
-                    // the process was killed
-                }
-                port.completeExceptionally(new IllegalStateException("server exited before listening:\n" + log));
-            }, "child-server-output");
-            drain.setDaemon(true);
-            drain.start();
-            this.port = port.get(60, TimeUnit.SECONDS);
-        }
-
-        /** SIGTERM, as an orchestrator stops a server; returns the exit code. */
-        int terminate() throws InterruptedException {
-            process.destroy();
-            assertTrue(process.waitFor(30, TimeUnit.SECONDS), "the server did not stop on SIGTERM");
-            return process.exitValue();
-        }
-
-        void kill() throws InterruptedException {
-            process.destroyForcibly(); // SIGKILL on Linux
-            assertTrue(process.waitFor(30, TimeUnit.SECONDS));
-        }
-    }
 
     @Test
     void acknowledgedAccountsAndRevocationsSurviveSigkill(@TempDir Path dataDir) throws Exception {
@@ -86,7 +33,7 @@ class CrashTest {
         List<String> revoked = new ArrayList<>();
         for (int round = 0; round < ROUNDS; round++) {
             ChildServer child = new ChildServer(dataDir);
-            ApiClient api = ApiClient.at("http://127.0.0.1:" + child.port);
+            ApiClient api = ApiClient.at("http://127.0.0.1:" + child.port());
             ApiClient.Reply session = api.authenticate("custom", null, ApiClient.json(Map.of("id", "revoke-" + UUID.randomUUID())));
             assertEquals(200, api.post("/v2/session/logout", ApiClient.bearer(session.field("token")),
                     ApiClient.json(Map.of("token", session.field("token"), "refresh_token", session.field("refresh_token")))).status());
@@ -136,7 +83,7 @@ class CrashTest {
     void sigtermDrainsRequestsInFlightAndClosesTheStoreCleanly(@TempDir Path dataDir) throws Exception {
         // bcrypt at cost 12 keeps a few email sign-ups in flight for a second or more.
         ChildServer child = new ChildServer(dataDir, "--account.bcrypt_cost=12");
-        ApiClient api = ApiClient.at("http://127.0.0.1:" + child.port);
+        ApiClient api = ApiClient.at("http://127.0.0.1:" + child.port());
         record Answer(String email, ApiClient.Reply reply, long atNanos) {
         }
         List<CompletableFuture<Answer>> inFlight = new ArrayList<>();

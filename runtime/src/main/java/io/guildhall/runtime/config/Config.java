@@ -71,6 +71,59 @@ public final class Config {
         return parseBool(setting.key(), string(setting));
     }
 
+    /**
+     * A list of objects: from YAML a sequence of mappings, from the environment or a flag the flat
+     * form {@code v1:v2:v3,v1:v2} with values in the setting's field order (a missing trailing value
+     * is absent; the last field may hold colons). Unknown fields stop start-up.
+     */
+    public List<Map<String, String>> objects(Setting setting) {
+        if (!setting.isObjectList()) {
+            throw new IllegalArgumentException(setting.key() + " is not a list of objects");
+        }
+        List<String> fields = setting.fields().stream().map(f -> f.startsWith("*") ? f.substring(1) : f).toList();
+        String value = string(setting).trim();
+        List<Map<String, String>> list = new ArrayList<>();
+        if (value.startsWith("[")) {
+            for (Map<String, String> item : ObjectList.parseJson(setting.key(), value)) {
+                for (String field : item.keySet()) {
+                    if (!fields.contains(field)) {
+                        throw new ConfigException("Unknown configuration key '" + setting.key() + "[]." + field
+                                + "'; valid: " + String.join(", ", fields));
+                    }
+                }
+                list.add(item);
+            }
+            return list;
+        }
+        for (String entry : value.split(",")) {
+            if (entry.isBlank()) {
+                continue;
+            }
+            String[] parts = entry.trim().split(":", fields.size());
+            Map<String, String> item = new java.util.LinkedHashMap<>();
+            for (int i = 0; i < parts.length; i++) {
+                item.put(fields.get(i), parts[i]);
+            }
+            list.add(item);
+        }
+        return list;
+    }
+
+    /** A list of objects in the flat form with the secret fields masked. */
+    private String describeObjects(Setting setting) {
+        List<String> entries = new ArrayList<>();
+        for (Map<String, String> item : objects(setting)) {
+            List<String> parts = new ArrayList<>();
+            for (String field : setting.fields()) {
+                String name = field.startsWith("*") ? field.substring(1) : field;
+                String v = item.getOrDefault(name, "");
+                parts.add(field.startsWith("*") ? mask(v) : v);
+            }
+            entries.add(String.join(":", parts));
+        }
+        return "[" + String.join(",", entries) + "]";
+    }
+
     /** True when the key still has its built-in default (used for the default-key warning). */
     public boolean isDefault(Setting setting) {
         return string(setting).equals(setting.defaultValue());
@@ -123,7 +176,9 @@ public final class Config {
     public String describe() {
         Map<String, String> shown = new TreeMap<>();
         for (Setting setting : Setting.values()) {
-            shown.put(setting.key(), setting.secret() ? mask(string(setting)) : string(setting));
+            String value = setting.isObjectList() ? describeObjects(setting)
+                    : setting.secret() ? mask(string(setting)) : string(setting);
+            shown.put(setting.key(), value);
         }
         for (String key : allSetKeys()) {
             if (!shown.containsKey(key)) {

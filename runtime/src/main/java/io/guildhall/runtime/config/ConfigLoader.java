@@ -83,6 +83,9 @@ public final class ConfigLoader {
                 Map.Entry<String, JsonNode> field = fields.next();
                 flatten(prefix.isEmpty() ? field.getKey() : prefix + "." + field.getKey(), field.getValue(), out);
             }
+        } else if (node.isArray() && node.size() > 0 && node.get(0).isObject()) {
+            // A list of objects stays one value (JSON text); Config.objects reads it.
+            out.put(prefix, node.toString());
         } else if (node.isArray()) {
             List<String> items = new ArrayList<>();
             node.forEach(item -> items.add(item.asText()));

@@ -59,16 +59,63 @@ public enum Setting {
     PLUGINS_KEY_CACHE_TTL_SEC("plugins.key_cache_ttl_sec", "3600", false),
     PLUGINS_KEY_REFETCH_INTERVAL_SEC("plugins.key_refetch_interval_sec", "10", false),
     PLUGINS_KEY_CACHE_MAX_BYTES("plugins.key_cache_max_bytes", "8388608", false),
-    SHUTDOWN_GRACE_SEC("shutdown_grace_sec", "10", false);
+    SHUTDOWN_GRACE_SEC("shutdown_grace_sec", "10", false),
+
+    ANALYTICS_ENABLED("analytics.enabled", "true", false),
+    ANALYTICS_ADDRESS("analytics.address", "0.0.0.0", false),
+    ANALYTICS_PORT("analytics.port", "7450", false),
+    /** A list of {name, key, server_events}; keys are UUIDs. */
+    ANALYTICS_API_KEYS("analytics.api_keys", "default:5f3e2b1a-9c8d-4e7f-a6b5-c4d3e2f1a0b9:false", true,
+            "name", "*key", "server_events"),
+    ANALYTICS_SESSION_SIGNING_KEY("analytics.session_signing_key", "defaultanalyticssessionkey-change-me-in-production", true),
+    ANALYTICS_REFRESH_SIGNING_KEY("analytics.refresh_signing_key", "defaultanalyticsrefreshkey-change-me-in-production", true),
+    ANALYTICS_SESSION_TOKEN_EXPIRY_SEC("analytics.session_token_expiry_sec", "129600", false),
+    ANALYTICS_SESSION_REFRESH_TOKEN_EXPIRY_SEC("analytics.session_refresh_token_expiry_sec", "604800", false),
+    ANALYTICS_MAX_REQUEST_SIZE_BYTES("analytics.max_request_size_bytes", "1048576", false),
+    ANALYTICS_MAX_EVENTS_PER_REQUEST("analytics.max_events_per_request", "1000", false),
+    ANALYTICS_DEDUPE_WINDOW_SEC("analytics.dedupe_window_sec", "86400", false),
+    ANALYTICS_MAX_CLOCK_SKEW_SEC("analytics.max_clock_skew_sec", "60", false),
+    ANALYTICS_EVENT_RETENTION_DAYS("analytics.event_retention_days", "0", false),
+    ANALYTICS_IDENTITY_REQUESTS_PER_SEC("analytics.identity_requests_per_sec", "20", false),
+    ANALYTICS_ADDRESS_REQUESTS_PER_SEC("analytics.address_requests_per_sec", "1000", false),
+    ANALYTICS_REJECTED_EVENTS_KEPT("analytics.rejected_events_kept", "1000", false),
+    /** A list of {name, value}. */
+    ANALYTICS_FLAGS("analytics.flags", "", false, "name", "value"),
+    EVENT_SESSIONLESS_EVENTS_GRACE_PERIOD_SEC("event.sessionless_events_grace_period_sec", "1800", false),
+
+    CONSOLE_ENABLED("console.enabled", "true", false),
+    CONSOLE_ADDRESS("console.address", "127.0.0.1", false),
+    CONSOLE_PORT("console.port", "7451", false),
+    CONSOLE_SIGNING_KEY("console.signing_key", "defaultconsolesigningkey-change-me-in-production", true),
+    CONSOLE_TOKEN_EXPIRY_SEC("console.token_expiry_sec", "86400", false),
+    /** A list of {email, password_hash}; hashes are bcrypt ({@code java -jar guildhall.jar hash-password}). */
+    CONSOLE_USERS("console.users", "", true, "email", "*password_hash"),
+    CONSOLE_MAX_FAILED_LOGINS("console.max_failed_logins", "5", false),
+    CONSOLE_FAILED_LOGIN_WINDOW_SEC("console.failed_login_window_sec", "300", false);
 
     private final String key;
     private final String defaultValue;
     private final boolean secret;
+    private final java.util.List<String> fields;
 
-    Setting(String key, String defaultValue, boolean secret) {
+    /**
+     * @param fields for a list of objects, its field names in the order of the flat form
+     *               ({@code a:b:c,a:b:c}); a leading {@code *} marks a field masked in the log
+     */
+    Setting(String key, String defaultValue, boolean secret, String... fields) {
         this.key = key;
         this.defaultValue = defaultValue;
         this.secret = secret;
+        this.fields = java.util.List.of(fields);
+    }
+
+    /** True for a list of objects. */
+    public boolean isObjectList() {
+        return !fields.isEmpty();
+    }
+
+    java.util.List<String> fields() {
+        return fields;
     }
 
     public String key() {

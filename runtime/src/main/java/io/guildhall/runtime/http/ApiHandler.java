@@ -21,19 +21,16 @@ import java.util.concurrent.TimeUnit;
 public final class ApiHandler implements HttpHandler {
     private static final byte[] NO_BODY = new byte[0];
 
-    private final Auth auth;
+    private final Guard guard;
     private final Execution execution;
     private final Endpoint endpoint;
-    private final Authenticator authenticator;
     private final Executor workers;
     private final ListenerSettings settings;
 
-    public ApiHandler(Auth auth, Execution execution, Endpoint endpoint, Authenticator authenticator, Executor workers,
-                      ListenerSettings settings) {
-        this.auth = auth;
+    public ApiHandler(Guard guard, Execution execution, Endpoint endpoint, Executor workers, ListenerSettings settings) {
+        this.guard = guard;
         this.execution = execution;
         this.endpoint = endpoint;
-        this.authenticator = authenticator;
         this.workers = workers;
         this.settings = settings;
     }
@@ -148,7 +145,7 @@ public final class ApiHandler implements HttpHandler {
         try {
             Call call = new Call(exchange, BodyDecoder.decode(exchange, body, settings.maxBodyBytes()),
                     settings.clientAddress());
-            authenticator.check(auth, call);
+            guard.check(call);
             result = endpoint.handle(call);
         } catch (Throwable failure) {
             Responses.error(exchange, failure);

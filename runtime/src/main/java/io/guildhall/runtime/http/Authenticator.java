@@ -21,6 +21,11 @@ public final class Authenticator {
         this.revocations = revocations;
     }
 
+    /** The guard for routes of this kind. */
+    public Guard guard(Auth auth) {
+        return call -> check(auth, call);
+    }
+
     void check(Auth auth, Call call) {
         switch (auth) {
             case NONE -> {

@@ -19,6 +19,7 @@ public final class Call {
     private final ClientAddress clientAddress;
     private JsonBody body;
     private SessionToken session;
+    private Object principal;
 
     Call(HttpServerExchange exchange, byte[] rawBody, ClientAddress clientAddress) {
         this.exchange = exchange;
@@ -71,11 +72,6 @@ public final class Call {
         return exchange.getRequestHeaders().getFirst(name);
     }
 
-    /** The address of the client's socket. */
-    public String peerAddress() {
-        java.net.InetSocketAddress peer = exchange.getSourceAddress();
-        return peer == null || peer.getAddress() == null ? "" : peer.getAddress().getHostAddress();
-    }
 
     /** A query parameter by proto name or lowerCamelCase name; the first value when repeated. */
     public Optional<String> query(String name) {
@@ -125,13 +121,23 @@ public final class Call {
         return values == null || values.size() != 1 ? null : values.getFirst();
     }
 
-    boolean hasAuthorization() {
+    public boolean hasAuthorization() {
         HeaderValues values = exchange.getRequestHeaders().get(Headers.AUTHORIZATION);
         return values != null && !values.isEmpty();
     }
 
     void session(SessionToken session) {
         this.session = session;
+    }
+
+    /** The caller as a listener's guard established it (an analytics session, an API key, a console user). */
+    public void principal(Object principal) {
+        this.principal = principal;
+    }
+
+    /** The principal set by the guard when it has the given type, else null. */
+    public <T> T principal(Class<T> type) {
+        return type.isInstance(principal) ? type.cast(principal) : null;
     }
 
     /** The verified session of a bearer-authenticated call. */

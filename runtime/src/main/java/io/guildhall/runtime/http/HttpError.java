@@ -4,7 +4,7 @@ import io.guildhall.spi.ApiException;
 import io.guildhall.spi.Code;
 
 /** An API error whose HTTP status is not the code's usual one (routing errors, oversized bodies). */
-public final class HttpError extends ApiException {
+public class HttpError extends ApiException {
     private final int status;
 
     public HttpError(int status, Code code, String message) {

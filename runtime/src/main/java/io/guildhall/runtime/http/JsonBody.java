@@ -35,6 +35,48 @@ public final class JsonBody implements RequestBody {
         this.node = node;
     }
 
+    /** A body view of one JSON object (an element of an array field). */
+    public static JsonBody of(JsonNode object) {
+        if (object == null || !object.isObject()) {
+            throw ApiException.invalid("expected an object, got " + object);
+        }
+        return new JsonBody(object);
+    }
+
+    /** An array field's elements; absent or null reads as empty. */
+    public java.util.List<JsonNode> array(String name) {
+        JsonNode value = field(name);
+        if (value == null) {
+            return java.util.List.of();
+        }
+        if (!value.isArray()) {
+            throw ApiException.invalid("invalid value for repeated field " + name + ": not an array");
+        }
+        java.util.List<JsonNode> items = new java.util.ArrayList<>(value.size());
+        value.forEach(items::add);
+        return items;
+    }
+
+    /** A bool field (also "true"/"false" as strings, as grpc-gateway accepts); absent is false. */
+    public boolean bool(String name) {
+        JsonNode value = field(name);
+        if (value == null) {
+            return false;
+        }
+        if (value.isBoolean()) {
+            return value.booleanValue();
+        }
+        if (value.isTextual() && (value.textValue().equals("true") || value.textValue().equals("false"))) {
+            return value.textValue().equals("true");
+        }
+        throw ApiException.invalid("invalid value for bool field " + name + ": " + value);
+    }
+
+    /** The raw value of a field (either spelling), or null. */
+    public JsonNode raw(String name) {
+        return field(name);
+    }
+
     public static JsonBody parse(byte[] bytes) {
         if (bytes.length == 0) {
             return EMPTY;

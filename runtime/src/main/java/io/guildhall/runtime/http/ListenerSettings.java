@@ -53,6 +53,12 @@ public record ListenerSettings(long maxBodyBytes, int maxHeaderBytes, int idleTi
         return settings;
     }
 
+    /** The same settings with another body limit (the analytics API takes larger event batches). */
+    public ListenerSettings withMaxBodyBytes(long bytes) {
+        return new ListenerSettings(bytes, maxHeaderBytes, idleTimeoutMs, headerTimeoutMs, bodyTimeoutMs,
+                Math.max(maxDrainBytes, bytes), connectionsHighWater, connectionsLowWater, clientAddress);
+    }
+
     private static String key(String prefix, Setting socketSetting) {
         return prefix + socketSetting.key().substring("socket".length());
     }

@@ -21,6 +21,7 @@ public final class Responses {
     private static final Logger LOG = LoggerFactory.getLogger(Responses.class);
     private static final byte[] EMPTY_OBJECT = "{}".getBytes(StandardCharsets.US_ASCII);
     private static final HttpString WWW_AUTHENTICATE = new HttpString("WWW-Authenticate");
+    private static final HttpString RETRY_AFTER = new HttpString("Retry-After");
     private static final HttpString ALLOW_ORIGIN = new HttpString("Access-Control-Allow-Origin");
     private static final HttpString ALLOW_HEADERS = new HttpString("Access-Control-Allow-Headers");
     private static final HttpString ALLOW_METHODS = new HttpString("Access-Control-Allow-Methods");
@@ -94,6 +95,9 @@ public final class Responses {
         if (status == 413) {
             // The rest of the body is never read, so this connection cannot carry another request.
             exchange.setPersistent(false);
+        }
+        if (error instanceof Throttled throttled) {
+            exchange.getResponseHeaders().put(RETRY_AFTER, Long.toString(throttled.retryAfterSec()));
         }
         if (error.code() == Code.UNAUTHENTICATED) {
             exchange.getResponseHeaders().put(WWW_AUTHENTICATE, error.getMessage());

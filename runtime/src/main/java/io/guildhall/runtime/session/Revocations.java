@@ -41,8 +41,13 @@ public final class Revocations {
     }
 
     public Revocations(Store store, long longestLifetimeSec) {
+        this(store, "revocations", longestLifetimeSec);
+    }
+
+    /** A revocation list in its own map of the store (the analytics API keeps one apart from the game API's). */
+    public Revocations(Store store, String mapName, long longestLifetimeSec) {
         this.store = store;
-        this.map = store.map("revocations");
+        this.map = store.map(mapName);
         this.longestLifetimeSec = longestLifetimeSec;
         load();
     }

@@ -1,6 +1,7 @@
 package io.guildhall.runtime.store;
 
 import java.util.function.BiConsumer;
+import java.util.function.BiPredicate;
 
 /**
  * One named map of the store: string keys, byte-array values. Reads see every write at once,
@@ -23,4 +24,13 @@ public interface KvMap {
     void forEachWithPrefix(String prefix, BiConsumer<String, byte[]> action);
 
     long size();
+
+    /** The greatest key less than or equal to {@code key}, or null. */
+    String floorKey(String key);
+
+    /**
+     * Visits the entries with {@code from <= key < to} in key order until the visitor returns false.
+     * Reads see one consistent version of the map.
+     */
+    void scan(String from, String to, BiPredicate<String, byte[]> visitor);
 }

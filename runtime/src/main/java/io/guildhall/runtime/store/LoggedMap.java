@@ -53,6 +53,16 @@ final class LoggedMap implements KvMap {
     }
 
     @Override
+    public String floorKey(String key) {
+        return map.floorKey(key);
+    }
+
+    @Override
+    public void scan(String from, String to, java.util.function.BiPredicate<String, byte[]> visitor) {
+        map.scan(from, to, visitor);
+    }
+
+    @Override
     public long size() {
         return map.size();
     }

@@ -2,6 +2,7 @@ package io.guildhall.runtime.store;
 
 import java.util.Objects;
 import java.util.function.BiConsumer;
+import java.util.function.BiPredicate;
 
 import org.mapdb.BTreeMap;
 import org.mapdb.DBException;
@@ -69,6 +70,20 @@ final class MapDbMap implements KvMap {
             map.subMap(prefix, true, prefix + '\uffff', false).forEach(action);
         } catch (DBException e) {
             throw unavailable(e);
+        }
+    }
+
+    @Override
+    public String floorKey(String key) {
+        return map.floorKey(key);
+    }
+
+    @Override
+    public void scan(String from, String to, BiPredicate<String, byte[]> visitor) {
+        for (var entry : map.subMap(from, true, to, false).entrySet()) {
+            if (!visitor.test(entry.getKey(), entry.getValue())) {
+                return;
+            }
         }
     }
 

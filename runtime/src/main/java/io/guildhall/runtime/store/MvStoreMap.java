@@ -3,6 +3,7 @@ package io.guildhall.runtime.store;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.function.BiConsumer;
+import java.util.function.BiPredicate;
 
 import org.h2.mvstore.Cursor;
 import org.h2.mvstore.MVMap;
@@ -112,6 +113,32 @@ final class MvStoreMap implements KvMap {
             }
         } catch (MVStoreException e) {
             throw unavailable(e);
+        }
+    }
+
+    @Override
+    public String floorKey(String key) {
+        MVStore.TxCounter version = store.registerVersionUsage();
+        try {
+            return map.floorKey(key);
+        } finally {
+            store.deregisterVersionUsage(version);
+        }
+    }
+
+    @Override
+    public void scan(String from, String to, BiPredicate<String, byte[]> visitor) {
+        MVStore.TxCounter version = store.registerVersionUsage();
+        try {
+            Cursor<String, byte[]> cursor = map.cursor(from);
+            while (cursor.hasNext()) {
+                String key = cursor.next();
+                if (key.compareTo(to) >= 0 || !visitor.test(key, cursor.getValue().clone())) {
+                    return;
+                }
+            }
+        } finally {
+            store.deregisterVersionUsage(version);
         }
     }
 

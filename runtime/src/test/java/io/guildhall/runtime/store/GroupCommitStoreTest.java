@@ -307,6 +307,20 @@ class GroupCommitStoreTest {
                 public long size() {
                     return map.size();
                 }
+
+                @Override
+                public String floorKey(String key) {
+                    return map.floorKey(key);
+                }
+
+                @Override
+                public void scan(String from, String to, java.util.function.BiPredicate<String, byte[]> visitor) {
+                    for (var entry : map.subMap(from, to).entrySet()) {
+                        if (!visitor.test(entry.getKey(), entry.getValue())) {
+                            return;
+                        }
+                    }
+                }
             };
         }
 

@@ -57,6 +57,34 @@ abstract class StoreContractTest {
     }
 
     @Test
+    void floorKeyAndRangeScansFollowKeyOrder() throws Exception {
+        GroupCommitStore store = open();
+        KvMap map = store.map("ranges");
+        await(store.write(() -> {
+            for (String key : List.of("a|1", "a|3", "a|5", "b|2", "c")) {
+                map.put(key, bytes(key));
+            }
+            return null;
+        }));
+        assertEquals("a|3", map.floorKey("a|4"));
+        assertEquals("a|5", map.floorKey("a|5"));
+        assertEquals("a|5", map.floorKey("a|\uffff"));
+        assertNull(map.floorKey("a"));
+        List<String> seen = new ArrayList<>();
+        map.scan("a|", "a|\uffff", (k, v) -> {
+            assertArrayEquals(bytes(k), v);
+            return seen.add(k);
+        });
+        assertEquals(List.of("a|1", "a|3", "a|5"), seen);
+        seen.clear();
+        map.scan("a|", "z", (k, v) -> seen.add(k) && seen.size() < 2);
+        assertEquals(List.of("a|1", "a|3"), seen, "the visitor stops the scan");
+        seen.clear();
+        map.scan("d", "z", (k, v) -> seen.add(k));
+        assertTrue(seen.isEmpty());
+    }
+
+    @Test
     void putGetRemoveContainsSizeForEach() throws Exception {
         GroupCommitStore store = open();
         KvMap map = store.map("users");

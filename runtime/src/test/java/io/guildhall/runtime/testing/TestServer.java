@@ -6,6 +6,7 @@ import io.guildhall.runtime.config.ConfigLoader;
 import io.guildhall.runtime.store.GroupCommitStore;
 
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -48,6 +49,9 @@ public final class TestServer implements AutoCloseable {
         List<String> args = new ArrayList<>(List.of(
                 "--socket.address=127.0.0.1",
                 "--socket.port=0",
+                "--analytics.address=127.0.0.1",
+                "--analytics.port=0",
+                "--console.port=0",
                 "--data.dir=" + dataDir,
                 "--plugins.dir=" + dataDir.resolve("no-plugins"),
                 "--account.bcrypt_cost=4",
@@ -67,6 +71,24 @@ public final class TestServer implements AutoCloseable {
 
     public int port() {
         return server.port();
+    }
+
+    public int analyticsPort() {
+        return server.analyticsPort();
+    }
+
+    public int consolePort() {
+        return server.consolePort();
+    }
+
+    /** A client for this server's analytics API. */
+    public ApiClient analytics() {
+        return ApiClient.at("http://127.0.0.1:" + analyticsPort());
+    }
+
+    /** A client for this server's console API. */
+    public ApiClient console() {
+        return ApiClient.at("http://127.0.0.1:" + consolePort());
     }
 
     public String url(String pathAndQuery) {

@@ -1,0 +1,157 @@
+package io.guildhall.runtime.analytics;
+
+import io.guildhall.runtime.config.Config;
+import io.guildhall.runtime.config.ConfigException;
+import io.guildhall.runtime.config.Setting;
+import io.guildhall.runtime.http.Continue;
+import io.guildhall.runtime.http.Execution;
+import io.guildhall.runtime.http.Guard;
+import io.guildhall.runtime.http.Health;
+import io.guildhall.runtime.http.ListenerSettings;
+import io.guildhall.runtime.http.RouteTable;
+import io.guildhall.runtime.store.Store;
+import io.undertow.server.HttpHandler;
+import io.undertow.util.Methods;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.function.Function;
+
+/**
+ * The analytics surface (Satori's client API): its parts built from the {@code analytics.*} and
+ * {@code event.*} configuration, and its route table. The store, workers and clock are shared
+ * with the rest of the server.
+ */
+public final class Analytics {
+    private final Config config;
+    private final Clock clock;
+    private final ApiKeys keys;
+    private final AnalyticsTokens tokens;
+    private final AnalyticsRevocations revocations;
+    private final AnalyticsStore store;
+    private final RejectedEvents rejected;
+    private final Flags flags;
+    /** When the last whole-map prune ran (only the janitor thread reads and writes it). */
+    private long lastScanPrune = Long.MIN_VALUE / 2;
+
+    public Analytics(Config config, Store store, Clock clock) {
+        validate(config);
+        this.config = config;
+        this.clock = clock;
+        this.keys = ApiKeys.from(config.objects(Setting.ANALYTICS_API_KEYS));
+        this.flags = new Flags(config.objects(Setting.ANALYTICS_FLAGS));
+        this.tokens = new AnalyticsTokens(
+                config.string(Setting.ANALYTICS_SESSION_SIGNING_KEY), config.number(Setting.ANALYTICS_SESSION_TOKEN_EXPIRY_SEC),
+                config.string(Setting.ANALYTICS_REFRESH_SIGNING_KEY), config.number(Setting.ANALYTICS_SESSION_REFRESH_TOKEN_EXPIRY_SEC),
+                clock);
+        this.revocations = new AnalyticsRevocations(store,
+                Math.max(tokens.sessionLifetimeSec(), tokens.refreshLifetimeSec()));
+        this.store = new AnalyticsStore(store, config.number(Setting.EVENT_SESSIONLESS_EVENTS_GRACE_PERIOD_SEC),
+                config.number(Setting.ANALYTICS_DEDUPE_WINDOW_SEC));
+        this.rejected = new RejectedEvents(config.integer(Setting.ANALYTICS_REJECTED_EVENTS_KEPT));
+    }
+
+    static void validate(Config config) {
+        String session = config.string(Setting.ANALYTICS_SESSION_SIGNING_KEY);
+        String refresh = config.string(Setting.ANALYTICS_REFRESH_SIGNING_KEY);
+        for (Setting key : List.of(Setting.ANALYTICS_SESSION_SIGNING_KEY, Setting.ANALYTICS_REFRESH_SIGNING_KEY)) {
+            int bytes = config.string(key).getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+            if (bytes < io.guildhall.runtime.session.TokenService.MIN_KEY_BYTES) {
+                throw new ConfigException(key.key() + " is " + bytes + " bytes long; HS256 needs a key of at least "
+                        + io.guildhall.runtime.session.TokenService.MIN_KEY_BYTES + " bytes (256 bits)");
+            }
+        }
+        if (session.equals(refresh)) {
+            throw new ConfigException("analytics.session_signing_key and analytics.refresh_signing_key must differ");
+        }
+        for (Setting positive : List.of(Setting.ANALYTICS_SESSION_TOKEN_EXPIRY_SEC,
+                Setting.ANALYTICS_SESSION_REFRESH_TOKEN_EXPIRY_SEC, Setting.ANALYTICS_MAX_REQUEST_SIZE_BYTES,
+                Setting.ANALYTICS_MAX_EVENTS_PER_REQUEST, Setting.ANALYTICS_DEDUPE_WINDOW_SEC)) {
+            if (config.number(positive) < 1) {
+                throw new ConfigException(positive.key() + " must be at least 1");
+            }
+        }
+        for (Setting notNegative : List.of(Setting.ANALYTICS_MAX_CLOCK_SKEW_SEC, Setting.ANALYTICS_EVENT_RETENTION_DAYS,
+                Setting.ANALYTICS_IDENTITY_REQUESTS_PER_SEC, Setting.ANALYTICS_ADDRESS_REQUESTS_PER_SEC,
+                Setting.ANALYTICS_REJECTED_EVENTS_KEPT, Setting.EVENT_SESSIONLESS_EVENTS_GRACE_PERIOD_SEC)) {
+            if (config.number(notNegative) < 0) {
+                throw new ConfigException(notNegative.key() + " must not be negative");
+            }
+        }
+    }
+
+    public AnalyticsStore store() {
+        return store;
+    }
+
+    public RejectedEvents rejected() {
+        return rejected;
+    }
+
+    /** The in-process client for server modules: the same rules, no key or token. */
+    public io.guildhall.spi.analytics.AnalyticsClient embeddedClient() {
+        return new EmbeddedAnalytics(store, tokens, revocations,
+                new EventParser(config.number(Setting.ANALYTICS_MAX_CLOCK_SKEW_SEC)), rejected, clock);
+    }
+
+    /**
+     * The route table of the analytics listener.
+     *
+     * @param consoleUser         the email of a valid console token, or null (console bearers may post server events)
+     * @param consoleAuthenticate the console's sign-in handler, also served here as Satori's guide shows
+     */
+    public HttpHandler routes(Executor workers, ListenerSettings settings, Health health, Function<String, String> consoleUser,
+                              RouteTable.Route consoleAuthenticate) {
+        AnalyticsAuthenticator auth = new AnalyticsAuthenticator(keys, tokens, revocations, consoleUser);
+        AnalyticsApi api = new AnalyticsApi(store, tokens, revocations,
+                new EventParser(config.number(Setting.ANALYTICS_MAX_CLOCK_SKEW_SEC)), rejected, flags,
+                new RateLimiter("identity", config.number(Setting.ANALYTICS_IDENTITY_REQUESTS_PER_SEC), clock),
+                new RateLimiter("client address", config.number(Setting.ANALYTICS_ADDRESS_REQUESTS_PER_SEC), clock),
+                config.integer(Setting.ANALYTICS_MAX_EVENTS_PER_REQUEST), clock, new Continue(workers));
+        Guard apiKey = auth.apiKey();
+        Guard session = auth.session();
+        return new RouteTable(workers, settings.withMaxBodyBytes(config.number(Setting.ANALYTICS_MAX_REQUEST_SIZE_BYTES)))
+                .raw(Methods.GET, "/healthcheck", health::health)
+                .raw(Methods.GET, "/readycheck", health::readiness)
+                .add(Methods.POST, "/v1/authenticate", apiKey, Execution.WORKER, api::authenticate)
+                .add(Methods.POST, "/v1/authenticate/refresh", apiKey, Execution.IO_THREAD, api::refresh)
+                .add(Methods.POST, "/v1/authenticate/logout", session, Execution.WORKER, api::logout)
+                .add(Methods.PUT, "/v1/identify", session, Execution.WORKER, api::identify)
+                .add(Methods.DELETE, "/v1/identity", session, Execution.WORKER, api::deleteIdentity)
+                .add(Methods.GET, "/v1/properties", session, Execution.IO_THREAD, api::properties)
+                .add(Methods.PUT, "/v1/properties", session, Execution.WORKER, api::updateProperties)
+                .add(Methods.POST, "/v1/event", session, Execution.WORKER, api::events)
+                .add(Methods.POST, "/v1/server-event", auth.serverEvents(), Execution.WORKER, api::serverEvents)
+                .add(Methods.GET, "/v1/flag", auth.apiKeyOrSession(), Execution.IO_THREAD, api::flags)
+                .add(Methods.GET, "/v1/flag/override", auth.apiKeyOrSession(), Execution.IO_THREAD, api::none)
+                .add(Methods.GET, "/v1/experiment", session, Execution.IO_THREAD, api::none)
+                .add(Methods.GET, "/v1/live-event", session, Execution.IO_THREAD, api::none)
+                .add(Methods.POST, "/v1/live-event/{id}/participation", session, Execution.IO_THREAD, api::noSuchLiveEvent)
+                .add(Methods.GET, "/v1/message", session, Execution.IO_THREAD, api::none)
+                .add(Methods.PUT, "/v1/message/{id}", session, Execution.IO_THREAD, api::noSuchMessage)
+                .add(Methods.DELETE, "/v1/message/{id}", session, Execution.IO_THREAD, api::noSuchMessage)
+                .add(consoleAuthenticate)
+                .build();
+    }
+
+    /**
+     * Drops revocations no live token can match (every call) and, at most once an hour (they scan
+     * whole maps), expired de-duplication marks and, with a retention set, events older than it.
+     */
+    public CompletableFuture<Integer> prune() {
+        long now = clock.millis();
+        CompletableFuture<Integer> pruned = revocations.prune(now / 1000);
+        if (now - lastScanPrune < 3_600_000L) {
+            return pruned;
+        }
+        lastScanPrune = now;
+        pruned = pruned.thenCombine(store.pruneDedupeMarks(now, 100_000), Integer::sum);
+        long retentionDays = config.number(Setting.ANALYTICS_EVENT_RETENTION_DAYS);
+        if (retentionDays > 0) {
+            pruned = pruned.thenCombine(store.pruneEvents(now - retentionDays * 86_400_000L, 100_000), Integer::sum);
+        }
+        return pruned;
+    }
+}

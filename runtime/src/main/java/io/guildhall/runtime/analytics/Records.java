@@ -1,0 +1,139 @@
+package io.guildhall.runtime.analytics;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The store's encoding of analytics records: a version byte, then the fields in a fixed order
+ * (DataOutput: UTF strings, big-endian longs). Independent of the HTTP JSON mapping, so the wire
+ * format can change without touching stored data and a new version can still read the old one.
+ */
+final class Records {
+    private static final byte IDENTITY_V1 = 1;
+    private static final byte SESSION_V1 = 1;
+    private static final byte EVENT_V1 = 1;
+
+    private Records() {
+    }
+
+    static byte[] identity(IdentityRecord r) {
+        return write(out -> {
+            out.writeByte(IDENTITY_V1);
+            out.writeUTF(r.identityId());
+            out.writeLong(r.createdMillis());
+            map(out, r.defaults());
+            map(out, r.custom());
+        });
+    }
+
+    static IdentityRecord identity(byte[] bytes) {
+        return read(bytes, in -> {
+            version(in, IDENTITY_V1, "identity");
+            return new IdentityRecord(in.readUTF(), in.readLong(), map(in), map(in));
+        });
+    }
+
+    static byte[] session(SessionRecord r) {
+        return write(out -> {
+            out.writeByte(SESSION_V1);
+            out.writeUTF(r.identityId());
+            out.writeUTF(r.sessionId());
+            out.writeLong(r.startMillis());
+            out.writeLong(r.lastActivityMillis());
+            out.writeLong(r.events());
+            out.writeLong(r.expiresAt());
+        });
+    }
+
+    static SessionRecord session(byte[] bytes) {
+        return read(bytes, in -> {
+            version(in, SESSION_V1, "session");
+            return new SessionRecord(in.readUTF(), in.readUTF(), in.readLong(), in.readLong(), in.readLong(), in.readLong());
+        });
+    }
+
+    static byte[] event(EventRecord r) {
+        return write(out -> {
+            out.writeByte(EVENT_V1);
+            out.writeUTF(r.eventId());
+            out.writeUTF(r.clientId());
+            out.writeUTF(r.identityId());
+            out.writeUTF(r.sessionId());
+            out.writeByte(r.kind().ordinal());
+            out.writeUTF(r.name());
+            out.writeUTF(r.value());
+            map(out, r.metadata());
+            out.writeLong(r.timestampMillis());
+            out.writeLong(r.receivedMillis());
+            out.writeBoolean(r.skewed());
+            out.writeUTF(r.source());
+            out.writeLong(r.sessionIssuedAt());
+            out.writeLong(r.sessionExpiresAt());
+        });
+    }
+
+    static EventRecord event(byte[] bytes) {
+        return read(bytes, in -> {
+            version(in, EVENT_V1, "event");
+            return new EventRecord(in.readUTF(), in.readUTF(), in.readUTF(), in.readUTF(),
+                    EventRecord.Kind.values()[in.readByte()], in.readUTF(), in.readUTF(), map(in), in.readLong(),
+                    in.readLong(), in.readBoolean(), in.readUTF(), in.readLong(), in.readLong());
+        });
+    }
+
+    private interface Writer {
+        void write(DataOutputStream out) throws IOException;
+    }
+
+    private interface Reader<T> {
+        T read(DataInputStream in) throws IOException;
+    }
+
+    private static byte[] write(Writer writer) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(128);
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            writer.write(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    private static <T> T read(byte[] bytes, Reader<T> reader) {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
+            return reader.read(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void version(DataInputStream in, byte expected, String what) throws IOException {
+        byte version = in.readByte();
+        if (version != expected) {
+            throw new IOException("unknown " + what + " record version " + version);
+        }
+    }
+
+    private static void map(DataOutputStream out, Map<String, String> map) throws IOException {
+        out.writeInt(map.size());
+        for (Map.Entry<String, String> entry : map.entrySet()) {
+            out.writeUTF(entry.getKey());
+            out.writeUTF(entry.getValue());
+        }
+    }
+
+    private static Map<String, String> map(DataInputStream in) throws IOException {
+        int size = in.readInt();
+        Map<String, String> map = new LinkedHashMap<>();
+        for (int i = 0; i < size; i++) {
+            map.put(in.readUTF(), in.readUTF());
+        }
+        return map;
+    }
+}

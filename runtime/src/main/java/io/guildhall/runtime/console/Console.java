@@ -1,0 +1,78 @@
+package io.guildhall.runtime.console;
+
+import io.guildhall.runtime.account.Passwords;
+import io.guildhall.runtime.analytics.Analytics;
+import io.guildhall.runtime.config.Config;
+import io.guildhall.runtime.config.ConfigException;
+import io.guildhall.runtime.config.Setting;
+import io.guildhall.runtime.http.Continue;
+import io.guildhall.runtime.http.Execution;
+import io.guildhall.runtime.http.Guard;
+import io.guildhall.runtime.http.Health;
+import io.guildhall.runtime.http.ListenerSettings;
+import io.guildhall.runtime.http.RouteTable;
+import io.guildhall.runtime.session.TokenService;
+import io.guildhall.spi.ApiException;
+import io.undertow.server.HttpHandler;
+import io.undertow.util.Methods;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.concurrent.Executor;
+
+/** The console surface (port 7451, loopback by default): console users, their tokens, and the console routes. */
+public final class Console {
+    private final ConsoleTokens tokens;
+    private final ConsoleApi api;
+
+    public Console(Config config, Passwords passwords, Analytics analytics, Clock clock, Executor workers) {
+        String key = config.string(Setting.CONSOLE_SIGNING_KEY);
+        if (key.getBytes(StandardCharsets.UTF_8).length < TokenService.MIN_KEY_BYTES) {
+            throw new ConfigException("console.signing_key must be at least " + TokenService.MIN_KEY_BYTES + " bytes");
+        }
+        for (Setting positive : new Setting[]{Setting.CONSOLE_TOKEN_EXPIRY_SEC, Setting.CONSOLE_MAX_FAILED_LOGINS,
+                Setting.CONSOLE_FAILED_LOGIN_WINDOW_SEC}) {
+            if (config.number(positive) < 1) {
+                throw new ConfigException(positive.key() + " must be at least 1");
+            }
+        }
+        this.tokens = new ConsoleTokens(key, config.number(Setting.CONSOLE_TOKEN_EXPIRY_SEC), clock);
+        LoginThrottle throttle = new FailedLogins(config.integer(Setting.CONSOLE_MAX_FAILED_LOGINS),
+                config.number(Setting.CONSOLE_FAILED_LOGIN_WINDOW_SEC), clock);
+        this.api = new ConsoleApi(new ConsoleUsers(config.objects(Setting.CONSOLE_USERS)), tokens, passwords, throttle,
+                analytics.store(), analytics.rejected(), new Continue(workers));
+    }
+
+    /** The email of a valid console token, or null. */
+    public String user(String jwt) {
+        return tokens.user(jwt);
+    }
+
+    /** Console sign-in, a route of its own so that the analytics listener can serve it too. */
+    public RouteTable.Route authenticateRoute() {
+        return new RouteTable.Route(Methods.POST, "/v1/console/authenticate", Guard.NONE, Execution.WORKER, api::authenticate);
+    }
+
+    public HttpHandler routes(Executor workers, ListenerSettings settings, Health health) {
+        Guard bearer = call -> {
+            String header = call.authorization();
+            if (!call.hasAuthorization()) {
+                throw ApiException.unauthenticated("Console token required");
+            }
+            String email = header != null && header.startsWith("Bearer ") ? tokens.user(header.substring(7)) : null;
+            if (email == null) {
+                throw ApiException.unauthenticated("Console token invalid");
+            }
+            call.principal(email);
+        };
+        return new RouteTable(workers, settings)
+                .raw(Methods.GET, "/healthcheck", health::health)
+                .raw(Methods.GET, "/readycheck", health::readiness)
+                .add(authenticateRoute())
+                .add(Methods.GET, "/v1/console/identity/{id}/sessions", bearer, Execution.WORKER, api::sessions)
+                .add(Methods.GET, "/v1/console/identity/{id}/events", bearer, Execution.WORKER, api::events)
+                .add(Methods.GET, "/v1/console/events/non-player", bearer, Execution.WORKER, api::nonPlayerEvents)
+                .add(Methods.GET, "/v1/console/events/rejected", bearer, Execution.IO_THREAD, api::rejected)
+                .build();
+    }
+}
