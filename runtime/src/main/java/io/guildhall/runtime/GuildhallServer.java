@@ -165,7 +165,7 @@ public final class GuildhallServer implements AutoCloseable {
         try {
             if (analyticsOn || consoleOn) {
                 analytics = new Analytics(config, store, clock);
-                console = new Console(config, passwords, analytics, clock, worker);
+                console = new Console(config, passwords, loginAttempts, analytics, clock, worker);
             }
             if (analyticsOn && modulesAnalytics == embeddedAnalytics) {
                 embeddedAnalytics.bind(analytics.embeddedClient());

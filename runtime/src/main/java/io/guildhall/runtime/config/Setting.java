@@ -90,8 +90,6 @@ public enum Setting {
     CONSOLE_TOKEN_EXPIRY_SEC("console.token_expiry_sec", "86400", false),
     /** A list of {email, password_hash}; hashes are bcrypt ({@code java -jar guildhall.jar hash-password}). */
     CONSOLE_USERS("console.users", "", true, "email", "*password_hash"),
-    CONSOLE_MAX_FAILED_LOGINS("console.max_failed_logins", "5", false),
-    CONSOLE_FAILED_LOGIN_WINDOW_SEC("console.failed_login_window_sec", "300", false);
 
     private final String key;
     private final String defaultValue;

@@ -10,6 +10,7 @@ import io.guildhall.runtime.http.Execution;
 import io.guildhall.runtime.http.Guard;
 import io.guildhall.runtime.http.Health;
 import io.guildhall.runtime.http.ListenerSettings;
+import io.guildhall.runtime.http.LoginAttempts;
 import io.guildhall.runtime.http.RouteTable;
 import io.guildhall.runtime.session.TokenService;
 import io.guildhall.spi.ApiException;
@@ -25,21 +26,19 @@ public final class Console {
     private final ConsoleTokens tokens;
     private final ConsoleApi api;
 
-    public Console(Config config, Passwords passwords, Analytics analytics, Clock clock, Executor workers) {
+    public Console(Config config, Passwords passwords, LoginAttempts loginAttempts, Analytics analytics, Clock clock,
+                   Executor workers) {
         String key = config.string(Setting.CONSOLE_SIGNING_KEY);
         if (key.getBytes(StandardCharsets.UTF_8).length < TokenService.MIN_KEY_BYTES) {
             throw new ConfigException("console.signing_key must be at least " + TokenService.MIN_KEY_BYTES + " bytes");
         }
-        for (Setting positive : new Setting[]{Setting.CONSOLE_TOKEN_EXPIRY_SEC, Setting.CONSOLE_MAX_FAILED_LOGINS,
-                Setting.CONSOLE_FAILED_LOGIN_WINDOW_SEC}) {
+        for (Setting positive : new Setting[]{Setting.CONSOLE_TOKEN_EXPIRY_SEC}) {
             if (config.number(positive) < 1) {
                 throw new ConfigException(positive.key() + " must be at least 1");
             }
         }
         this.tokens = new ConsoleTokens(key, config.number(Setting.CONSOLE_TOKEN_EXPIRY_SEC), clock);
-        LoginThrottle throttle = new FailedLogins(config.integer(Setting.CONSOLE_MAX_FAILED_LOGINS),
-                config.number(Setting.CONSOLE_FAILED_LOGIN_WINDOW_SEC), clock);
-        this.api = new ConsoleApi(new ConsoleUsers(config.objects(Setting.CONSOLE_USERS)), tokens, passwords, throttle,
+        this.api = new ConsoleApi(new ConsoleUsers(config.objects(Setting.CONSOLE_USERS)), tokens, passwords, loginAttempts,
                 analytics.store(), analytics.rejected(), new Continue(workers));
     }
 

@@ -12,6 +12,7 @@ import io.guildhall.runtime.analytics.SessionRecord;
 import io.guildhall.runtime.http.Call;
 import io.guildhall.runtime.http.Continue;
 import io.guildhall.runtime.http.Json;
+import io.guildhall.runtime.http.LoginAttempts;
 import io.guildhall.runtime.http.JsonBody;
 import io.guildhall.spi.ApiException;
 
@@ -27,19 +28,19 @@ final class ConsoleApi {
     private final ConsoleUsers users;
     private final ConsoleTokens tokens;
     private final Passwords passwords;
-    private final LoginThrottle throttle;
+    private final LoginAttempts attempts;
     private final AnalyticsStore store;
     private final RejectedEvents rejected;
     private final Continue then;
     /** Checked when the email is unknown, so that a miss costs as long as a wrong password. */
     private final String decoyHash;
 
-    ConsoleApi(ConsoleUsers users, ConsoleTokens tokens, Passwords passwords, LoginThrottle throttle,
+    ConsoleApi(ConsoleUsers users, ConsoleTokens tokens, Passwords passwords, LoginAttempts attempts,
                AnalyticsStore store, RejectedEvents rejected, Continue then) {
         this.users = users;
         this.tokens = tokens;
         this.passwords = passwords;
-        this.throttle = throttle;
+        this.attempts = attempts;
         this.store = store;
         this.rejected = rejected;
         this.then = then;
@@ -54,16 +55,16 @@ final class ConsoleApi {
         if (email.isEmpty() || password.isEmpty() || email.length() > 320 || password.length() > 256) {
             throw ApiException.invalid("email and password are required.");
         }
-        throttle.check(email);
-        throttle.check(call.clientAddress());
+        // the one limiter of every password path, console accounts kept apart from players'
+        String account = "console:" + email;
+        attempts.checkAllowed(account, call.clientAddress());
         String hash = users.hash(email);
         return then.apply(passwords.matches(password, hash == null ? decoyHash : hash), matches -> {
             if (!matches || hash == null) {
-                throttle.failed(email);
-                throttle.failed(call.clientAddress());
+                attempts.failed(account, call.clientAddress());
                 throw ApiException.unauthenticated("Invalid credentials.");
             }
-            throttle.succeeded(email);
+            attempts.succeeded(account);
             return Json.object().put("token", tokens.issue(email)).node();
         });
     }

@@ -2,8 +2,6 @@ package io.guildhall.runtime.http;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import io.guildhall.spi.ApiException;
-import io.guildhall.spi.Code;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -48,12 +46,16 @@ public final class LoginAttempts {
                 .build();
     }
 
-    /** Throws 429 code 8 when the account (may be null when not known yet) or the address is locked. */
+    /**
+     * Throws 429 code 8, with {@code Retry-After} until the lock lifts, when the account (may be null
+     * when not known yet) or the address is locked.
+     */
     public void checkAllowed(String account, String address) {
         long now = clock.millis();
-        if (locked(addresses, address, policy.perAddress(), policy.addressWindow(), now)
-                || account != null && locked(accounts, account, policy.perAccount(), policy.accountWindow(), now)) {
-            throw new ApiException(Code.RESOURCE_EXHAUSTED, LOCKED);
+        long waitMillis = Math.max(lockedFor(addresses, address, policy.perAddress(), policy.addressWindow(), now),
+                account == null ? 0 : lockedFor(accounts, account, policy.perAccount(), policy.accountWindow(), now));
+        if (waitMillis > 0) {
+            throw new Throttled(LOCKED, (waitMillis + 999) / 1000);
         }
     }
 
@@ -70,13 +72,14 @@ public final class LoginAttempts {
         accounts.invalidate(account);
     }
 
-    private static boolean locked(Cache<String, Deque<Long>> cache, String key, int limit, Duration window, long now) {
+    /** How long the key stays locked (0: not locked): until its oldest counted failure leaves the window. */
+    private static long lockedFor(Cache<String, Deque<Long>> cache, String key, int limit, Duration window, long now) {
         Deque<Long> times = key == null ? null : cache.getIfPresent(key);
         if (times == null) {
-            return false;
+            return 0;
         }
         synchronized (times) {
-            return times.size() >= limit && now - times.peekFirst() < window.toMillis();
+            return times.size() >= limit ? Math.max(0, times.peekFirst() + window.toMillis() - now) : 0;
         }
     }
 

@@ -91,8 +91,9 @@ class MvStoreSustainedLoadTest {
                 "file peaked at " + largest / KIB + " KiB for " + live / KIB + " KiB of live data");
         assertTrue(largest > live / 2, "the B-trees never reached the file: no checkpoint ran");
         // a checkpoint drops the segments it covers (keeping one as the next spare): the log holds what
-        // came since the last checkpoint began, a few MiB here, against ~70 MiB logged in all
-        assertTrue(largestLog <= 24 << 20, "log grew to " + largestLog / KIB + " KiB");
+        // came since the last checkpoint began, a few MiB here (up to ~30 MiB seen on a machine loaded by
+        // other builds, where checkpoints take longer), against ~70 MiB logged in all
+        assertTrue(largestLog <= 40 << 20, "log grew to " + largestLog / KIB + " KiB");
 
         // the moved pages are all there after a restart
         GroupCommitStore reopened = Stores.open(Stores.MVSTORE, dir);
