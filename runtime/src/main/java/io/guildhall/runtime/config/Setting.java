@@ -89,7 +89,7 @@ public enum Setting {
     CONSOLE_SIGNING_KEY("console.signing_key", "defaultconsolesigningkey-change-me-in-production", true),
     CONSOLE_TOKEN_EXPIRY_SEC("console.token_expiry_sec", "86400", false),
     /** A list of {email, password_hash}; hashes are bcrypt ({@code java -jar guildhall.jar hash-password}). */
-    CONSOLE_USERS("console.users", "", true, "email", "*password_hash"),
+    CONSOLE_USERS("console.users", "", true, "email", "*password_hash");
 
     private final String key;
     private final String defaultValue;
