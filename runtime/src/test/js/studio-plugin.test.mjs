@@ -42,8 +42,8 @@ async function signInWithTicket(player) {
     body: JSON.stringify({ token: ticket(player) }),
   });
   assert.equal(reply.status, 200, await reply.clone().text());
-  const { token, refresh_token } = await reply.json();
-  return Session.restore(token, refresh_token);
+  const { token, refresh_token, created } = await reply.json();
+  return new Session(token, refresh_token, created === true);
 }
 
 async function consoleGet(path) {

@@ -33,7 +33,8 @@ public final class NodeScript {
         return jsDir;
     }
 
-    public static void run(String script, String requiredPackage, Map<String, String> environment, long timeoutSeconds)
+    /** Runs the script; returns node's output (the test has already failed unless node exited 0). */
+    public static String run(String script, String requiredPackage, Map<String, String> environment, long timeoutSeconds)
             throws InterruptedException, IOException {
         Path jsDir = jsDir(script, requiredPackage);
         ProcessBuilder pb = new ProcessBuilder(List.of(node(), "--test", "--test-force-exit", "--test-reporter=spec", script));
@@ -41,6 +42,7 @@ public final class NodeScript {
         pb.redirectErrorStream(true);
         Map<String, String> env = pb.environment();
         env.putAll(environment);
+        env.put("SCARF_ANALYTICS", "false");
         env.put("NO_COLOR", "1");
         env.put("FORCE_COLOR", "0");
         env.remove("NODE_OPTIONS");
@@ -67,6 +69,7 @@ public final class NodeScript {
             fail("node " + script + " did not finish within " + timeoutSeconds + " s; output:\n" + text);
         }
         assertEquals(0, process.exitValue(), () -> "node " + script + " failed (exit " + process.exitValue() + "); output:\n" + text);
+        return text;
     }
 
     private static void copy(InputStream in, ByteArrayOutputStream output) {
