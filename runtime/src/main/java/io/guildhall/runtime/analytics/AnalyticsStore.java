@@ -192,7 +192,10 @@ public final class AnalyticsStore {
             }
         } else if (!identityId.isEmpty()) {
             String prefix = identityId + SEP;
-            key = sessions.floorKey(prefix + time(t) + SEP + END);
+            // A timestamp in whole seconds (Nakama's client sends them so) stands for its whole second:
+            // an event of a match that ended in the second its session opened still belongs to it.
+            long latestStart = t % 1000 == 0 ? t + 999 : t;
+            key = sessions.floorKey(prefix + time(latestStart) + SEP + END);
             session = key == null || !key.startsWith(prefix) ? null : session(key, touched);
             if (session != null && t > session.lastActivityMillis() + graceMillis) {
                 session = null;

@@ -3,7 +3,7 @@ package io.guildhall.runtime.analytics;
 import at.favre.lib.crypto.bcrypt.BCrypt;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.guildhall.runtime.testing.ApiClient;
-import io.guildhall.runtime.testing.MutableClock;
+import io.guildhall.runtime.testing.SettableClock;
 import io.guildhall.runtime.testing.TestServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,14 +34,14 @@ abstract class AnalyticsTestBase {
 
     @TempDir
     static Path dataDir;
-    static MutableClock clock;
+    static SettableClock clock;
     static TestServer server;
     static ApiClient analytics;
     static ApiClient console;
 
     @BeforeAll
     static void startServer() {
-        clock = new MutableClock(START);
+        clock = new SettableClock(START);
         server = TestServer.start(dataDir, clock, serverFlags().toArray(String[]::new));
         analytics = server.analytics();
         console = server.console();

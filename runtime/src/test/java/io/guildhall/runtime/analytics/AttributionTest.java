@@ -146,6 +146,21 @@ class AttributionTest extends AnalyticsTestBase {
     }
 
     @Test
+    void aWholeSecondTimestampBelongsToTheSessionOpenedWithinThatSecond() throws Exception {
+        clock.set(clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).plusMillis(750));
+        String player = newIdentity();
+        ApiClient.Reply session = authenticate(player);
+        Instant sameSecond = now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        Instant secondBefore = sameSecond.minusSeconds(1);
+        // as Nakama's client sends them: RFC 3339 in whole seconds
+        sendServerEvents(basic(BACKEND_KEY), List.of(serverEvent("match_ended", player, sameSecond),
+                serverEvent("before_it", player, secondBefore)));
+        JsonNode events = eventsOf(player);
+        assertAttributed(only(events, "match_ended"), sid(session));
+        assertOrphaned(only(events, "before_it"));
+    }
+
+    @Test
     void anEventWithoutIdentityIsANonPlayerEvent() {
         String name = "enemy_spawned_" + newIdentity();
         sendServerEvents(basic(BACKEND_KEY), List.of(Map.of("name", name, "timestamp", now().toString(),

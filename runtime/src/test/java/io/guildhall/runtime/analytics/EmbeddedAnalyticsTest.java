@@ -3,7 +3,7 @@ package io.guildhall.runtime.analytics;
 import io.guildhall.runtime.config.ConfigLoader;
 import io.guildhall.runtime.store.GroupCommitStore;
 import io.guildhall.runtime.store.Stores;
-import io.guildhall.runtime.testing.MutableClock;
+import io.guildhall.runtime.testing.SettableClock;
 import io.guildhall.spi.analytics.AnalyticsClient;
 import io.guildhall.spi.analytics.AnalyticsEvent;
 import io.guildhall.spi.analytics.AnalyticsException;
@@ -34,7 +34,7 @@ class EmbeddedAnalyticsTest {
 
     @Test
     void modulesAuthenticatePublishAndEraseWithoutAKey() throws Exception {
-        MutableClock clock = new MutableClock(Instant.parse("2026-03-02T10:00:00Z"));
+        SettableClock clock = new SettableClock(Instant.parse("2026-03-02T10:00:00Z"));
         try (GroupCommitStore raw = Stores.open(Stores.MVSTORE, dir)) {
             Analytics analytics = new Analytics(ConfigLoader.load(new String[0], Map.of()), raw, clock);
             AnalyticsClient client = analytics.embeddedClient();

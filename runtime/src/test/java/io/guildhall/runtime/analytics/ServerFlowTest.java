@@ -2,7 +2,7 @@ package io.guildhall.runtime.analytics;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.guildhall.runtime.testing.ApiClient;
-import io.guildhall.runtime.testing.MutableClock;
+import io.guildhall.runtime.testing.SettableClock;
 import io.guildhall.runtime.testing.TestServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -103,7 +103,7 @@ class ServerFlowTest extends AnalyticsTestBase {
 
     @Test
     void requestsOverTheRateLimitGet429WithRetryAfter(@TempDir Path dir) {
-        MutableClock own = new MutableClock(START);
+        SettableClock own = new SettableClock(START);
         try (TestServer limited = TestServer.start(dir, own, "--analytics.identity_requests_per_sec=1",
                 "--analytics.api_keys=game:" + GAME_KEY)) {
             ApiClient client = limited.analytics();
@@ -121,7 +121,7 @@ class ServerFlowTest extends AnalyticsTestBase {
 
     @Test
     void revocationsSurviveARestart(@TempDir Path dir) {
-        MutableClock own = new MutableClock(START);
+        SettableClock own = new SettableClock(START);
         String player = newIdentity();
         ApiClient.Reply loggedOut;
         ApiClient.Reply kept;
