@@ -7,7 +7,8 @@ import io.guildhall.runtime.plugin.PluginException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** {@code java -jar guildhall.jar [--config FILE] [--section.key=value ...]}, or {@code hash-password [--cost N]}. */
+/** {@code java -jar guildhall.jar [--config FILE] [--section.key=value ...]}, {@code hash-password [--cost N]}, or
+ * {@code rebuild-metrics [--config FILE] [...]} (offline). */
 public final class Main {
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);
 
@@ -17,6 +18,10 @@ public final class Main {
     public static void main(String[] args) {
         if (args.length > 0 && args[0].equals("hash-password")) {
             System.exit(HashPassword.run(args, System.in, System.out, System.err));
+            return;
+        }
+        if (args.length > 0 && args[0].equals("rebuild-metrics")) {
+            System.exit(RebuildMetrics.run(args, System.getenv(), System.out, System.err));
             return;
         }
         GuildhallServer server;

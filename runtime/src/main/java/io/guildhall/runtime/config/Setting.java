@@ -54,6 +54,9 @@ public enum Setting {
     ANALYTICS_IDENTITY_REQUESTS_PER_SEC("analytics.identity_requests_per_sec", "20", false),
     ANALYTICS_ADDRESS_REQUESTS_PER_SEC("analytics.address_requests_per_sec", "1000", false),
     ANALYTICS_REJECTED_EVENTS_KEPT("analytics.rejected_events_kept", "1000", false),
+    ANALYTICS_IDLE_CAP_SEC("analytics.idle_cap_sec", "300", false),
+    ANALYTICS_SESSION_INACTIVITY_SEC("analytics.session_inactivity_sec", "0", false),
+    ANALYTICS_METRICS_TIMEZONE("analytics.metrics_timezone", "UTC", false),
     /** A list of {name, value}. */
     ANALYTICS_FLAGS("analytics.flags", "", false, "name", "value"),
     EVENT_SESSIONLESS_EVENTS_GRACE_PERIOD_SEC("event.sessionless_events_grace_period_sec", "1800", false),

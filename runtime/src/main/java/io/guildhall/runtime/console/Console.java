@@ -23,6 +23,7 @@ import java.util.concurrent.Executor;
 public final class Console {
     private final ConsoleTokens tokens;
     private final ConsoleApi api;
+    private final ConsoleMetricsApi metrics;
 
     public Console(Config config, Passwords passwords, Analytics analytics, Clock clock, Executor workers) {
         String key = config.string(Setting.CONSOLE_SIGNING_KEY);
@@ -40,6 +41,7 @@ public final class Console {
                 config.number(Setting.CONSOLE_FAILED_LOGIN_WINDOW_SEC), clock);
         this.api = new ConsoleApi(new ConsoleUsers(config.objects(Setting.CONSOLE_USERS)), tokens, passwords, throttle,
                 analytics.store(), analytics.rejected(), new Continue(workers));
+        this.metrics = new ConsoleMetricsApi(analytics.store(), clock);
     }
 
     /** The email of a valid console token, or null. */
@@ -71,6 +73,10 @@ public final class Console {
                 .add(Methods.GET, "/v1/console/identity/{id}/events", bearer, Execution.WORKER, api::events)
                 .add(Methods.GET, "/v1/console/events/non-player", bearer, Execution.WORKER, api::nonPlayerEvents)
                 .add(Methods.GET, "/v1/console/events/rejected", bearer, Execution.IO_THREAD, api::rejected)
+                .add(Methods.GET, "/v1/console/metrics/days", bearer, Execution.WORKER, metrics::days)
+                .add(Methods.GET, "/v1/console/metrics/retention", bearer, Execution.WORKER, metrics::retention)
+                .add(Methods.POST, "/v1/console/metrics/rebuild", bearer, Execution.WORKER, metrics::rebuild)
+                .add(Methods.GET, "/v1/console/identity/{id}/metrics", bearer, Execution.WORKER, metrics::identity)
                 .build();
     }
 }
