@@ -3,6 +3,7 @@ package io.guildhall.runtime;
 import io.guildhall.runtime.account.AccountService;
 import io.guildhall.runtime.analytics.Analytics;
 import io.guildhall.runtime.console.Console;
+import io.guildhall.runtime.observe.ServerMetrics;
 import io.guildhall.runtime.http.Listener;
 import io.guildhall.runtime.account.Passwords;
 import io.guildhall.runtime.api.ApiRoutes;
@@ -60,6 +61,7 @@ public final class GuildhallServer implements AutoCloseable {
     private final Listener game;
     private final Listener analyticsListener;
     private final Listener consoleListener;
+    private final ServerMetrics metrics = new ServerMetrics();
     private boolean closed;
 
     private GuildhallServer(Config config, Clock clock) {
@@ -79,6 +81,7 @@ public final class GuildhallServer implements AutoCloseable {
         GroupCommitStore opened = Stores.open(config.string(Setting.DATA_ENGINE), Path.of(config.string(Setting.DATA_DIR)));
         opened.refuseWritesFrom(thread -> thread instanceof XnioIoThread);
         this.store = opened;
+        metrics.store(opened);
         TokenService tokens = new TokenService(
                 config.string(Setting.SESSION_ENCRYPTION_KEY), config.number(Setting.SESSION_TOKEN_EXPIRY_SEC),
                 config.string(Setting.SESSION_REFRESH_ENCRYPTION_KEY), config.number(Setting.SESSION_REFRESH_TOKEN_EXPIRY_SEC));
@@ -91,6 +94,8 @@ public final class GuildhallServer implements AutoCloseable {
         AccountService accounts = new AccountService(store, passwords, revocations, worker, plugins::providerFor);
         moduleAccounts.bind(accounts);
         Authenticator authenticator = new Authenticator(config.string(Setting.SOCKET_SERVER_KEY), tokens, revocations);
+        metrics.gauge("guildhall.revocations", "Revoked token ids and user marks held in memory", revocations::size,
+                "surface", "game");
 
         RefreshRotation rotation = config.bool(Setting.SESSION_REFRESH_TOKEN_ROTATION)
                 ? new RefreshRotation(store, revocations, tokens.sessionLifetimeSec(),
@@ -104,6 +109,7 @@ public final class GuildhallServer implements AutoCloseable {
             if (analyticsOn || consoleOn) {
                 analytics = new Analytics(config, store, clock);
                 console = new Console(config, passwords, analytics, clock, worker);
+                analytics.observe(metrics);
             }
             if (analyticsOn && modulesAnalytics == embeddedAnalytics) {
                 embeddedAnalytics.bind(analytics.embeddedClient());
@@ -122,7 +128,8 @@ public final class GuildhallServer implements AutoCloseable {
             this.consoleListener = !consoleOn ? null : listen(Listener.builder("console API")
                     .address(config.string(Setting.CONSOLE_ADDRESS))
                     .port(config.integer(Setting.CONSOLE_PORT))
-                    .routes(console.routes(worker, config.number(Setting.SOCKET_MAX_REQUEST_SIZE_BYTES))));
+                    .routes(console.routes(worker, config.number(Setting.SOCKET_MAX_REQUEST_SIZE_BYTES),
+                            metrics.scrape(config.string(Setting.CONSOLE_METRICS_TOKEN)))));
         } catch (RuntimeException e) {
             listeners.forEach(Listener::stop);
             worker.shutdownNow();
@@ -148,7 +155,8 @@ public final class GuildhallServer implements AutoCloseable {
     }
 
     private Listener listen(Listener.Builder builder) {
-        Listener listener = builder.idleTimeoutMs(config.integer(Setting.SOCKET_IDLE_TIMEOUT_MS)).start(worker);
+        Listener listener = builder.idleTimeoutMs(config.integer(Setting.SOCKET_IDLE_TIMEOUT_MS))
+                .wrap(metrics.requests(builder.name())).start(worker);
         listeners.add(listener);
         return listener;
     }
@@ -308,6 +316,7 @@ public final class GuildhallServer implements AutoCloseable {
         store.close();
         passwords.close();
         plugins.close();
+        metrics.close();
         LOG.info("Guildhall stopped");
     }
 }

@@ -40,6 +40,8 @@ public final class AnalyticsStore {
     private final long graceMillis;
     private final long dedupeWindowMillis;
     private final SessionMetrics metrics;
+    /** Events stored since start, by metric kind (for the Prometheus counters). */
+    private final Map<String, java.util.concurrent.atomic.LongAdder> ingested = new LinkedHashMap<>();
 
     public AnalyticsStore(Store store, long sessionlessGraceSec, long dedupeWindowSec) {
         this(store, sessionlessGraceSec, dedupeWindowSec, 0, 300, java.time.ZoneOffset.UTC);
@@ -61,6 +63,14 @@ public final class AnalyticsStore {
         this.graceMillis = sessionlessGraceSec * 1000;
         this.dedupeWindowMillis = dedupeWindowSec * 1000;
         this.metrics = new SessionMetrics(store, sessions, events, inactivitySec, idleCapSec, zone);
+        for (EventRecord.Via via : EventRecord.Via.values()) {
+            ingested.putIfAbsent(via.metricKind(), new java.util.concurrent.atomic.LongAdder());
+        }
+    }
+
+    /** Events stored since start by kind: session, sessionless, orphaned, non_player. */
+    public Map<String, java.util.concurrent.atomic.LongAdder> ingested() {
+        return java.util.Collections.unmodifiableMap(ingested);
     }
 
     SessionMetrics sessionMetrics() {
@@ -146,6 +156,7 @@ public final class AnalyticsStore {
 
     /** Stores a batch of events in one write: de-duplicated, each attributed on its own (see class doc). */
     public CompletableFuture<Appended> appendEvents(List<IncomingEvent> batch, long nowMillis) {
+        List<EventRecord> storedEvents = new ArrayList<>(batch.size());
         return store.write(() -> {
             int attributed = 0;
             int orphaned = 0;
@@ -153,7 +164,6 @@ public final class AnalyticsStore {
             int duplicates = 0;
             Touched touched = new Touched();
             byte[] now = ByteBuffer.allocate(8).putLong(nowMillis).array();
-            List<EventRecord> storedEvents = new ArrayList<>(batch.size());
             for (IncomingEvent event : batch) {
                 String clientId = event.clientId();
                 if (clientId != null) {
@@ -184,6 +194,9 @@ public final class AnalyticsStore {
             });
             metrics.eventsStored(storedEvents);
             return new Appended(attributed, orphaned, nonPlayer, duplicates);
+        }).thenApply(appended -> {
+            storedEvents.forEach(e -> ingested.get(e.via().metricKind()).increment());
+            return appended;
         });
     }
 

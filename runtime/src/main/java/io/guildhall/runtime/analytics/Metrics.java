@@ -109,6 +109,21 @@ public final class Metrics {
                 .toList();
     }
 
+    /**
+     * Sessions whose last activity is within {@code withinMillis} of now, among those that started
+     * today or yesterday (metric days): a session that can still take events.
+     */
+    public long sessionsOpen(long nowMillis, long withinMillis) {
+        LocalDate today = metrics.day(nowMillis);
+        long open = 0;
+        for (LocalDate day : List.of(today.minusDays(1), today)) {
+            for (SessionMetrics.DayPiece piece : metrics.sessionsOn(day)) {
+                open += piece.lastMillis() >= nowMillis - withinMillis ? 1 : 0;
+            }
+        }
+        return open;
+    }
+
     /** Clears and re-derives every metric from the stored sessions and events, in one durable write. */
     public CompletableFuture<Rebuilt> rebuild() {
         return store.write(metrics::rebuild);

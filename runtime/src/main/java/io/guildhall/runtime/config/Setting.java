@@ -65,6 +65,7 @@ public enum Setting {
     CONSOLE_ADDRESS("console.address", "127.0.0.1", false),
     CONSOLE_PORT("console.port", "7451", false),
     CONSOLE_SIGNING_KEY("console.signing_key", "defaultconsolesigningkey-change-me-in-production", true),
+    CONSOLE_METRICS_TOKEN("console.metrics_token", "", true),
     CONSOLE_TOKEN_EXPIRY_SEC("console.token_expiry_sec", "86400", false),
     /** A list of {email, password_hash}; hashes are bcrypt ({@code java -jar guildhall.jar hash-password}). */
     CONSOLE_USERS("console.users", "", true, "email", "*password_hash"),

@@ -36,12 +36,28 @@ public final class Console {
                 throw new ConfigException(positive.key() + " must be at least 1");
             }
         }
+        checkMetricsToken(config);
         this.tokens = new ConsoleTokens(key, config.number(Setting.CONSOLE_TOKEN_EXPIRY_SEC), clock);
         LoginThrottle throttle = new FailedLogins(config.integer(Setting.CONSOLE_MAX_FAILED_LOGINS),
                 config.number(Setting.CONSOLE_FAILED_LOGIN_WINDOW_SEC), clock);
         this.api = new ConsoleApi(new ConsoleUsers(config.objects(Setting.CONSOLE_USERS)), tokens, passwords, throttle,
                 analytics.store(), analytics.rejected(), new Continue(workers));
         this.metrics = new ConsoleMetricsApi(analytics.store(), clock);
+    }
+
+    /** Beyond loopback, {@code GET /metrics} must not be open to anyone who can reach the port. */
+    private static void checkMetricsToken(Config config) {
+        String address = config.string(Setting.CONSOLE_ADDRESS);
+        boolean loopback;
+        try {
+            loopback = java.net.InetAddress.getByName(address).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            throw new ConfigException("console.address " + address + " does not resolve");
+        }
+        if (!loopback && config.bool(Setting.CONSOLE_ENABLED) && config.string(Setting.CONSOLE_METRICS_TOKEN).isEmpty()) {
+            throw new ConfigException("console.metrics_token must be set when console.address (" + address
+                    + ") is not a loopback address: GET /metrics requires it as a bearer token");
+        }
     }
 
     /** The email of a valid console token, or null. */
@@ -54,7 +70,8 @@ public final class Console {
         return new RouteTable.Route(Methods.POST, "/v1/console/authenticate", Guard.NONE, Execution.WORKER, api::authenticate);
     }
 
-    public HttpHandler routes(Executor workers, long maxBodyBytes) {
+    /** @param prometheus {@code GET /metrics}, checking its own token */
+    public HttpHandler routes(Executor workers, long maxBodyBytes, HttpHandler prometheus) {
         Guard bearer = call -> {
             String header = call.authorization();
             if (!call.hasAuthorization()) {
@@ -68,6 +85,7 @@ public final class Console {
         };
         return new RouteTable(workers, maxBodyBytes)
                 .raw(Methods.GET, "/healthcheck", Responses::emptyObject)
+                .raw(Methods.GET, "/metrics", prometheus)
                 .add(authenticateRoute())
                 .add(Methods.GET, "/v1/console/identity/{id}/sessions", bearer, Execution.WORKER, api::sessions)
                 .add(Methods.GET, "/v1/console/identity/{id}/events", bearer, Execution.WORKER, api::events)

@@ -85,6 +85,11 @@ public final class Revocations {
     }
 
     /** The millisecond to mint a new token id at: never before the user's last invalidation. */
+    /** Entries held in memory (token ids and per-user marks): the revocation set size. */
+    public long size() {
+        return sessionIds.size() + refreshIds.size() + users.size();
+    }
+
     public long mintTime(UUID userId, long nowMillis) {
         UserMark mark = users.get(userId);
         return mark == null ? nowMillis : Math.max(nowMillis, mark.invalidBeforeMillis);
