@@ -108,7 +108,7 @@ public final class GuildhallServer implements AutoCloseable {
         try {
             if (analyticsOn || consoleOn) {
                 analytics = new Analytics(config, store, clock);
-                console = new Console(config, passwords, analytics, clock, worker);
+                console = new Console(config, passwords, analytics, accounts, clock, worker);
                 analytics.observe(metrics);
             }
             if (analyticsOn && modulesAnalytics == embeddedAnalytics) {

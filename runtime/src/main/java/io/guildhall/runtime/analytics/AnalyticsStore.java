@@ -54,6 +54,12 @@ public final class AnalyticsStore {
      */
     public AnalyticsStore(Store store, long sessionlessGraceSec, long dedupeWindowSec, long inactivitySec,
                           long idleCapSec, java.time.ZoneId zone) {
+        this(store, sessionlessGraceSec, dedupeWindowSec, inactivitySec, idleCapSec, zone, true);
+    }
+
+    /** @param keepMetrics false only to measure what keeping the metrics costs ingestion (bench/metrics) */
+    AnalyticsStore(Store store, long sessionlessGraceSec, long dedupeWindowSec, long inactivitySec,
+                   long idleCapSec, java.time.ZoneId zone, boolean keepMetrics) {
         this.store = store;
         this.identities = store.map("analytics_identities");
         this.sessions = store.map("analytics_sessions");
@@ -62,7 +68,7 @@ public final class AnalyticsStore {
         this.dedupe = store.map("analytics_dedupe");
         this.graceMillis = sessionlessGraceSec * 1000;
         this.dedupeWindowMillis = dedupeWindowSec * 1000;
-        this.metrics = new SessionMetrics(store, sessions, events, inactivitySec, idleCapSec, zone);
+        this.metrics = new SessionMetrics(store, sessions, events, inactivitySec, idleCapSec, zone, keepMetrics);
         for (EventRecord.Via via : EventRecord.Via.values()) {
             ingested.putIfAbsent(via.metricKind(), new java.util.concurrent.atomic.LongAdder());
         }

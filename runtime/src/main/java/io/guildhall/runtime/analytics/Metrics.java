@@ -132,6 +132,12 @@ public final class Metrics {
     /** Rebuilds when the numbers were derived with other settings (or not at all); true if it did. */
     public boolean rebuildIfStale() {
         if (!metrics.stale()) {
+            if (metrics.settingsUnrecorded()) {
+                store.write(() -> {
+                    metrics.recordSettings();
+                    return null;
+                }).join();
+            }
             return false;
         }
         rebuild().join();

@@ -59,8 +59,11 @@ final class SessionMetrics {
     private final SessionPieces pieces;
     private final ZoneId zone;
     private final String settings;
+    private final boolean enabled;
 
-    SessionMetrics(Store store, KvMap sessions, KvMap events, long inactivitySec, long idleCapSec, ZoneId zone) {
+    SessionMetrics(Store store, KvMap sessions, KvMap events, long inactivitySec, long idleCapSec, ZoneId zone,
+                   boolean enabled) {
+        this.enabled = enabled;
         this.store = store;
         this.sessions = sessions;
         this.events = events;
@@ -84,6 +87,26 @@ final class SessionMetrics {
         return LocalDate.ofInstant(Instant.ofEpochMilli(millis), zone);
     }
 
+    /** The last day looked up, so that a batch's events (mostly on one day) compute it once. */
+    private record CachedDay(long fromMillis, long toMillis, String text) {
+    }
+
+    private volatile CachedDay cachedDay = new CachedDay(0, 0, "");
+
+    /** {@link #day} as key text, cached per day. */
+    String dayKey(long millis) {
+        CachedDay cached = cachedDay;
+        if (millis >= cached.fromMillis && millis < cached.toMillis) {
+            return cached.text;
+        }
+        LocalDate day = day(millis);
+        long from = day.atStartOfDay(zone).toInstant().toEpochMilli();
+        long to = day.plusDays(1).atStartOfDay(zone).toInstant().toEpochMilli();
+        cached = new CachedDay(from, to, day.toString());
+        cachedDay = cached;
+        return cached.text;
+    }
+
     /** True when the stored numbers were derived with other settings (or never, over existing data). */
     boolean stale() {
         byte[] stored = settingsMap.get("settings");
@@ -91,6 +114,16 @@ final class SessionMetrics {
             return sessions.size() > 0 || events.size() > 0;
         }
         return !new String(stored, StandardCharsets.UTF_8).equals(settings);
+    }
+
+    /** True when the settings the numbers are derived with are not recorded yet. */
+    boolean settingsUnrecorded() {
+        return !Arrays.equals(settingsMap.get("settings"), settings.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Records the settings (on a new store; the rebuild records them too). Under the write lock. */
+    void recordSettings() {
+        settingsMap.put("settings", settings.getBytes(StandardCharsets.UTF_8));
     }
 
     // ---- the incremental path (under the write lock) ----
@@ -101,6 +134,9 @@ final class SessionMetrics {
      * from its stored events, which the write has already put.
      */
     void sessionChanged(String sessionKey, SessionRecord session, long[] newTimes, int count) {
+        if (!enabled) {
+            return;
+        }
         byte[] bytes = states.get(sessionKey);
         State old = bytes == null ? null : State.decode(bytes);
         long earliest = old == null ? Long.MAX_VALUE : old.earliestEventMillis;
@@ -123,7 +159,6 @@ final class SessionMetrics {
         }
         put(sessionKey, session.identityId(), old, new State(session.identityId(), earliest, updated));
         activeOn(session.identityId(), session.startMillis());
-        settingsMap.put("settings", settings.getBytes(StandardCharsets.UTF_8));
     }
 
     private static boolean allInOrder(List<SessionPieces.Piece> pieces, long[] times, int count) {
@@ -158,10 +193,10 @@ final class SessionMetrics {
 
     /** Writes the session's new state and moves its day entries: only the pieces that changed are written. */
     private void put(String sessionKey, String identityId, State old, State updated) {
-        Map<String, byte[]> before = new HashMap<>();
+        Map<String, SessionPieces.Piece> before = new HashMap<>();
         if (old != null) {
             for (int i = 0; i < old.pieces.size(); i++) {
-                before.put(pieceKey(sessionKey, i, old.pieces.get(i)), encodePiece(identityId, old.pieces.get(i)));
+                before.put(pieceKey(sessionKey, i, old.pieces.get(i)), old.pieces.get(i));
             }
         }
         Set<String> after = new HashSet<>();
@@ -169,10 +204,8 @@ final class SessionMetrics {
             SessionPieces.Piece piece = updated.pieces.get(i);
             String key = pieceKey(sessionKey, i, piece);
             after.add(key);
-            byte[] value = encodePiece(identityId, piece);
-            byte[] was = before.get(key);
-            if (was == null || !Arrays.equals(was, value)) {
-                daySessions.put(key, value);
+            if (!piece.equals(before.get(key))) {
+                daySessions.put(key, encodePiece(identityId, piece));
             }
         }
         before.keySet().stream().filter(k -> !after.contains(k)).forEach(daySessions::remove);
@@ -181,15 +214,20 @@ final class SessionMetrics {
 
     private String pieceKey(String sessionKey, int index, SessionPieces.Piece piece) {
         String digits = Integer.toString(index);
-        return day(piece.startMillis()) + "" + SEP + sessionKey + SEP + "000000".substring(Math.min(6, digits.length())) + digits;
+        return dayKey(piece.startMillis()) + SEP + sessionKey + SEP + "000000".substring(Math.min(6, digits.length())) + digits;
     }
 
     /** Events stored by this write: counts per day, kind and name (one read and write per distinct key). */
     void eventsStored(List<EventRecord> stored) {
+        if (!enabled) {
+            return;
+        }
         Map<String, Long> counts = new HashMap<>();
+        Set<String> seen = new HashSet<>();
         for (EventRecord e : stored) {
-            counts.merge(countKey(e), 1L, Long::sum);
-            if (e.kind() == EventRecord.Kind.ATTRIBUTED) {
+            String day = dayKey(e.timestampMillis());
+            counts.merge(day + SEP + e.via().metricKind() + SEP + e.name(), 1L, Long::sum);
+            if (e.kind() == EventRecord.Kind.ATTRIBUTED && seen.add(day + SEP + e.identityId())) {
                 activeOn(e.identityId(), e.timestampMillis());
             }
         }
@@ -197,7 +235,7 @@ final class SessionMetrics {
     }
 
     private String countKey(EventRecord e) {
-        return day(e.timestampMillis()) + "" + SEP + e.via().metricKind() + SEP + e.name();
+        return dayKey(e.timestampMillis()) + SEP + e.via().metricKind() + SEP + e.name();
     }
 
     private void addCount(String key, long delta) {
@@ -212,7 +250,7 @@ final class SessionMetrics {
 
     /** Marks the identity active on the day of this time, and moves its first-seen day earlier if needed. */
     private void activeOn(String identityId, long millis) {
-        String day = day(millis).toString();
+        String day = dayKey(millis);
         String key = day + SEP + identityId;
         if (active.containsKey(key)) {
             return;
@@ -234,6 +272,9 @@ final class SessionMetrics {
      * retention entries, and its events from the counts.
      */
     void identityErased(String identityId, List<SessionRecord> identitySessions) {
+        if (!enabled) {
+            return;
+        }
         String prefix = identityId + SEP;
         for (SessionRecord s : identitySessions) {
             String sessionKey = AnalyticsStore.sessionKey(s);

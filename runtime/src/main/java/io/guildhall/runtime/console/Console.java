@@ -24,8 +24,10 @@ public final class Console {
     private final ConsoleTokens tokens;
     private final ConsoleApi api;
     private final ConsoleMetricsApi metrics;
+    private final ConsoleAccountsApi accounts;
 
-    public Console(Config config, Passwords passwords, Analytics analytics, Clock clock, Executor workers) {
+    public Console(Config config, Passwords passwords, Analytics analytics, io.guildhall.runtime.account.AccountService accounts,
+                   Clock clock, Executor workers) {
         String key = config.string(Setting.CONSOLE_SIGNING_KEY);
         if (key.getBytes(StandardCharsets.UTF_8).length < TokenService.MIN_KEY_BYTES) {
             throw new ConfigException("console.signing_key must be at least " + TokenService.MIN_KEY_BYTES + " bytes");
@@ -43,6 +45,7 @@ public final class Console {
         this.api = new ConsoleApi(new ConsoleUsers(config.objects(Setting.CONSOLE_USERS)), tokens, passwords, throttle,
                 analytics.store(), analytics.rejected(), new Continue(workers));
         this.metrics = new ConsoleMetricsApi(analytics.store(), clock);
+        this.accounts = new ConsoleAccountsApi(accounts);
     }
 
     /** Beyond loopback, {@code GET /metrics} must not be open to anyone who can reach the port. */
@@ -95,6 +98,12 @@ public final class Console {
                 .add(Methods.GET, "/v1/console/metrics/retention", bearer, Execution.WORKER, metrics::retention)
                 .add(Methods.POST, "/v1/console/metrics/rebuild", bearer, Execution.WORKER, metrics::rebuild)
                 .add(Methods.GET, "/v1/console/identity/{id}/metrics", bearer, Execution.WORKER, metrics::identity)
+                .add(Methods.GET, "/v1/console/account", bearer, Execution.IO_THREAD, accounts::lookup)
+                .add(Methods.POST, "/v1/console/account/{id}/ban", bearer, Execution.WORKER, accounts::ban)
+                .add(Methods.POST, "/v1/console/account/{id}/unban", bearer, Execution.WORKER, accounts::unban)
+                .raw(Methods.GET, "/", ConsolePage.redirectToSlash())
+                .raw(Methods.GET, "/console", ConsolePage.redirectToSlash())
+                .raw(Methods.GET, "/console/*", ConsolePage.handler())
                 .build();
     }
 }
