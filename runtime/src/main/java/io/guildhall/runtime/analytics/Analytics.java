@@ -112,7 +112,8 @@ public final class Analytics {
         metrics.gauge("guildhall.revocations", "Revoked token ids and user marks held in memory", revocations::size,
                 "surface", "analytics");
         store.ingested().forEach((kind, count) -> metrics.counter("guildhall.analytics.events.ingested",
-                "Events stored, by kind (session, sessionless, orphaned, non_player)", count::sum, "kind", kind));
+                "Events stored, by kind (session, sessionless, orphaned, non_player)", count,
+                java.util.concurrent.atomic.LongAdder::sum, "kind", kind));
         long graceMillis = config.number(Setting.EVENT_SESSIONLESS_EVENTS_GRACE_PERIOD_SEC) * 1000;
         metrics.gauge("guildhall.analytics.sessions.open",
                 "Sessions started today or yesterday whose last activity is within the sessionless grace period",

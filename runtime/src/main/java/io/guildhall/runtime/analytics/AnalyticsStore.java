@@ -107,7 +107,7 @@ public final class AnalyticsStore {
             if (sessionId != null) {
                 SessionRecord session = new SessionRecord(identityId, sessionId, nowMillis, nowMillis, 0, expiresAt);
                 putSession(session);
-                metrics.sessionChanged(sessionKey(session), session, NO_TIMES, 0);
+                metrics.sessionChanged(session, NO_TIMES, 0);
             }
             return identity;
         });
@@ -196,7 +196,7 @@ public final class AnalyticsStore {
             touched.newSessionIds.forEach((id, key) -> sessionIds.put(id, key.getBytes(StandardCharsets.UTF_8)));
             touched.sessions.forEach((key, session) -> {
                 Times times = touched.times.get(key);
-                metrics.sessionChanged(key, session, times == null ? NO_TIMES : times.values, times == null ? 0 : times.count);
+                metrics.sessionChanged(session, times == null ? NO_TIMES : times.values, times == null ? 0 : times.count);
             });
             metrics.eventsStored(storedEvents);
             return new Appended(attributed, orphaned, nonPlayer, duplicates);

@@ -28,11 +28,11 @@ import java.util.TreeMap;
  * the same write that stores sessions and events (so they survive restarts and are readable as
  * soon as the write is acknowledged). Mutating methods run under the store's write lock.
  *
- * <p>Maps (keys end in a session key {@code iid|start|sid} where they name a session):
+ * <p>Maps (a session is named {@code start|iid|sid}, start first: see {@link #metricKey}):
  * <ul>
  * <li>{@code analytics_metric_sessions}: session key to its derived pieces ({@link SessionPieces})
  *     and its earliest event time (the start of the range a re-derivation reads);</li>
- * <li>{@code analytics_metric_day_sessions}: {@code day|sessionKey|piece} to one piece, so that a
+ * <li>{@code analytics_metric_day_sessions}: {@code day|start|iid|sid|piece} to one piece, so that a
  *     day's session numbers are one range read;</li>
  * <li>{@code analytics_metric_active}: {@code day|iid} for each day an identity was active;</li>
  * <li>{@code analytics_metric_first_seen} ({@code iid} to day) and {@code analytics_metric_cohorts}
@@ -76,7 +76,7 @@ final class SessionMetrics {
         this.settingsMap = store.map("analytics_metric_settings");
         this.pieces = new SessionPieces(inactivitySec * 1000, idleCapSec * 1000);
         this.zone = zone;
-        this.settings = "v1 inactivity=" + inactivitySec + " idle_cap=" + idleCapSec + " zone=" + zone.getId();
+        this.settings = "v2 inactivity=" + inactivitySec + " idle_cap=" + idleCapSec + " zone=" + zone.getId();
     }
 
     ZoneId zone() {
@@ -133,10 +133,11 @@ final class SessionMetrics {
      * piece; an event before the session's last point (a late event) re-derives the whole session
      * from its stored events, which the write has already put.
      */
-    void sessionChanged(String sessionKey, SessionRecord session, long[] newTimes, int count) {
+    void sessionChanged(SessionRecord session, long[] newTimes, int count) {
         if (!enabled) {
             return;
         }
+        String sessionKey = metricKey(session);
         byte[] bytes = states.get(sessionKey);
         State old = bytes == null ? null : State.decode(bytes);
         long earliest = old == null ? Long.MAX_VALUE : old.earliestEventMillis;
@@ -212,6 +213,14 @@ final class SessionMetrics {
         states.put(sessionKey, updated.encode());
     }
 
+    /**
+     * A session's key in the metric maps: start time first, so that the sessions a batch touches
+     * (recent ones) sit together at the end of the B-trees and a commit rewrites few pages.
+     */
+    static String metricKey(SessionRecord session) {
+        return AnalyticsStore.time(session.startMillis()) + SEP + session.identityId() + SEP + session.sessionId();
+    }
+
     private String pieceKey(String sessionKey, int index, SessionPieces.Piece piece) {
         String digits = Integer.toString(index);
         return dayKey(piece.startMillis()) + SEP + sessionKey + SEP + "000000".substring(Math.min(6, digits.length())) + digits;
@@ -277,7 +286,7 @@ final class SessionMetrics {
         }
         String prefix = identityId + SEP;
         for (SessionRecord s : identitySessions) {
-            String sessionKey = AnalyticsStore.sessionKey(s);
+            String sessionKey = metricKey(s);
             byte[] bytes = states.get(sessionKey);
             if (bytes != null) {
                 State state = State.decode(bytes);
@@ -349,7 +358,7 @@ final class SessionMetrics {
             int n = timeCounts.getOrDefault(s.sessionId(), 0);
             Arrays.sort(list, 0, n);
             long earliest = n == 0 ? Long.MAX_VALUE : list[0];
-            put(entry.getKey(), s.identityId(), null, new State(s.identityId(), earliest, pieces.derive(s.startMillis(), list, n)));
+            put(metricKey(s), s.identityId(), null, new State(s.identityId(), earliest, pieces.derive(s.startMillis(), list, n)));
             activeOn(s.identityId(), s.startMillis());
         }
         settingsMap.put("settings", settings.getBytes(StandardCharsets.UTF_8));
@@ -436,7 +445,7 @@ final class SessionMetrics {
 
     /** The derived pieces of one stored session (empty if it has none yet). */
     List<SessionPieces.Piece> piecesOf(SessionRecord session) {
-        byte[] bytes = states.get(AnalyticsStore.sessionKey(session));
+        byte[] bytes = states.get(metricKey(session));
         return bytes == null ? List.of() : State.decode(bytes).pieces;
     }
 

@@ -90,9 +90,13 @@ public final class ServerMetrics implements AutoCloseable {
         Gauge.builder(name, value).description(description).tags(tags).register(registry);
     }
 
-    /** A count kept elsewhere (monotonic), read at each scrape. */
-    public void counter(String name, String description, Supplier<Number> value, String... tags) {
-        io.micrometer.core.instrument.FunctionCounter.builder(name, value, v -> v.get().doubleValue())
+    /**
+     * A count kept elsewhere (monotonic), read at each scrape. Micrometer holds {@code state} weakly:
+     * pass the object that keeps the count (held by its owner), not a lambda over it.
+     */
+    public <T> void counter(String name, String description, T state, java.util.function.ToDoubleFunction<T> count,
+                            String... tags) {
+        io.micrometer.core.instrument.FunctionCounter.builder(name, state, count)
                 .description(description).tags(tags).register(registry);
     }
 
