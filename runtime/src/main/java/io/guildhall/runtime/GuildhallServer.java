@@ -1,6 +1,7 @@
 package io.guildhall.runtime;
 
 import io.guildhall.runtime.account.AccountService;
+import io.guildhall.runtime.admin.AdminSocket;
 import io.guildhall.runtime.analytics.Analytics;
 import io.guildhall.runtime.console.Console;
 import io.guildhall.runtime.observe.ServerMetrics;
@@ -11,6 +12,11 @@ import io.guildhall.runtime.config.Config;
 import io.guildhall.runtime.config.ConfigException;
 import io.guildhall.runtime.config.Setting;
 import io.guildhall.runtime.http.Authenticator;
+import io.guildhall.runtime.http.Health;
+import io.guildhall.runtime.http.HttpRules;
+import io.guildhall.runtime.http.ListenerSettings;
+import io.guildhall.runtime.http.LoginAttempts;
+import io.guildhall.runtime.http.Responses;
 import io.guildhall.runtime.analytics.client.AnalyticsClients;
 import io.guildhall.runtime.analytics.client.EmbeddedAnalyticsClient;
 import io.guildhall.runtime.module.ModuleAccounts;
@@ -19,6 +25,7 @@ import io.guildhall.runtime.plugin.PluginHost;
 import io.guildhall.runtime.plugin.SharedHttpClient;
 import io.guildhall.runtime.session.RefreshRotation;
 import io.guildhall.runtime.session.Revocations;
+import io.guildhall.runtime.session.SigningKeys;
 import io.guildhall.runtime.session.TokenService;
 import io.guildhall.runtime.store.GroupCommitStore;
 import io.guildhall.runtime.store.Store;
@@ -43,6 +50,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.LongFunction;
 
 /** Wires the server from its configuration, starts it, and shuts it down cleanly. */
@@ -54,6 +62,8 @@ public final class GuildhallServer implements AutoCloseable {
     private final Config config;
     private final PluginHost plugins;
     private final Store store;
+    /** Null when the socket could not be created (logged). */
+    private final AdminSocket admin;
     private final Passwords passwords;
     private final XnioWorker worker;
     private final List<Listener> listeners = new ArrayList<>();
@@ -62,12 +72,42 @@ public final class GuildhallServer implements AutoCloseable {
     private final Listener analyticsListener;
     private final Listener consoleListener;
     private final ServerMetrics metrics = new ServerMetrics();
+    private volatile boolean stopping;
     private boolean closed;
 
-    private GuildhallServer(Config config, Clock clock) {
+    /**
+     * What the server needs from the process around it.
+     *
+     * @param clock          where time comes from (tests set it instead of sleeping)
+     * @param onStoreFailure called when the store breaks for good (with {@code data.exit_on_failure})
+     * @param openStore      opens the store from the configuration (tests stack a failing file system)
+     */
+    public record Environment(Clock clock, Runnable onStoreFailure, Function<Config, GroupCommitStore> openStore) {
+        /** The system clock; exits the process when the store breaks, for the supervisor to restart it. */
+        public static Environment process() {
+            return new Environment(Clock.systemUTC(), () -> {
+                LOG.error("Storage failed; exiting so that the supervisor restarts the server");
+                System.exit(3);
+            }, GuildhallServer::openStore);
+        }
+
+        public Environment withClock(Clock other) {
+            return new Environment(other, onStoreFailure, openStore);
+        }
+    }
+
+    private static GroupCommitStore openStore(Config config) {
+        return Stores.open(config.string(Setting.DATA_ENGINE), Path.of(config.string(Setting.DATA_DIR)),
+                config.number(Setting.DATA_CHECKPOINT_BYTES), Duration.ofSeconds(config.number(Setting.DATA_CHECKPOINT_INTERVAL_SEC)),
+                config.number(Setting.DATA_CHECKPOINT_UNSAVED_BYTES));
+    }
+
+    private GuildhallServer(Config config, Environment environment) {
         this.config = config;
         validate(config);
         warnAboutDefaultKeys(config);
+        ListenerSettings listener = ListenerSettings.read(config, "socket");
+        Clock clock = environment.clock();
         ModuleAccounts moduleAccounts = new ModuleAccounts();
         EmbeddedAnalyticsClient embeddedAnalytics = new EmbeddedAnalyticsClient();
         AnalyticsClient modulesAnalytics = AnalyticsClients.remote(config)
@@ -78,20 +118,39 @@ public final class GuildhallServer implements AutoCloseable {
         checkUnknownKeys(config, plugins);
         LOG.info("Effective configuration: {}", config.describe());
 
-        GroupCommitStore opened = Stores.open(config.string(Setting.DATA_ENGINE), Path.of(config.string(Setting.DATA_DIR)));
+        TokenService tokens = new TokenService(
+                SigningKeys.of(config.string(Setting.SESSION_ENCRYPTION_KEY), config.string(Setting.SESSION_PREVIOUS_ENCRYPTION_KEYS)),
+                config.number(Setting.SESSION_TOKEN_EXPIRY_SEC),
+                SigningKeys.of(config.string(Setting.SESSION_REFRESH_ENCRYPTION_KEY),
+                        config.string(Setting.SESSION_PREVIOUS_REFRESH_ENCRYPTION_KEYS)),
+                config.number(Setting.SESSION_REFRESH_TOKEN_EXPIRY_SEC),
+                new TokenService.Limits(config.integer(Setting.SESSION_MAX_VARS), config.integer(Setting.SESSION_MAX_VARS_BYTES),
+                        config.number(Setting.SESSION_VERIFIED_CACHE_BYTES)));
+        requireTokensFitInHeaders(tokens, listener);
+
+        GroupCommitStore opened = environment.openStore().apply(config);
         opened.refuseWritesFrom(thread -> thread instanceof XnioIoThread);
+        if (config.bool(Setting.DATA_EXIT_ON_FAILURE)) {
+            opened.onBroken(failure -> environment.onStoreFailure().run());
+        }
         this.store = opened;
         metrics.store(opened);
-        TokenService tokens = new TokenService(
-                config.string(Setting.SESSION_ENCRYPTION_KEY), config.number(Setting.SESSION_TOKEN_EXPIRY_SEC),
-                config.string(Setting.SESSION_REFRESH_ENCRYPTION_KEY), config.number(Setting.SESSION_REFRESH_TOKEN_EXPIRY_SEC));
+        this.admin = AdminSocket.start(Path.of(config.string(Setting.DATA_DIR)), opened);
         Revocations revocations = new Revocations(store,
                 Math.max(tokens.sessionLifetimeSec(), tokens.refreshLifetimeSec()));
-        // bcrypt gets at most all cores but one, so sign-ins with a password never starve other requests.
         int cores = Runtime.getRuntime().availableProcessors();
-        this.passwords = new Passwords(config.integer(Setting.ACCOUNT_BCRYPT_COST), Math.max(1, cores - 1), 256);
+        int bcryptThreads = config.integer(Setting.ACCOUNT_BCRYPT_THREADS);
+        this.passwords = new Passwords(config.integer(Setting.ACCOUNT_BCRYPT_COST), bcryptThreads == 0 ? cores : bcryptThreads,
+                config.integer(Setting.ACCOUNT_BCRYPT_QUEUE));
         this.worker = createWorker(cores);
-        AccountService accounts = new AccountService(store, passwords, revocations, worker, plugins::providerFor);
+        LoginAttempts loginAttempts = new LoginAttempts(new LoginAttempts.Policy(
+                config.integer(Setting.ACCOUNT_LOGIN_FAILURES_PER_ACCOUNT),
+                Duration.ofSeconds(config.number(Setting.ACCOUNT_LOGIN_ACCOUNT_WINDOW_SEC)),
+                config.integer(Setting.ACCOUNT_LOGIN_FAILURES_PER_ADDRESS),
+                Duration.ofSeconds(config.number(Setting.ACCOUNT_LOGIN_ADDRESS_WINDOW_SEC)),
+                config.number(Setting.ACCOUNT_LOGIN_ATTEMPTS_CACHE_BYTES)), clock);
+        AccountService accounts = new AccountService(store, passwords, revocations, worker, plugins::providerFor,
+                config.integer(Setting.ACCOUNT_MAX_IDENTITIES), loginAttempts);
         moduleAccounts.bind(accounts);
         Authenticator authenticator = new Authenticator(config.string(Setting.SOCKET_SERVER_KEY), tokens, revocations);
         metrics.gauge("guildhall.revocations", "Revoked token ids and user marks held in memory", revocations::size,
@@ -105,6 +164,9 @@ public final class GuildhallServer implements AutoCloseable {
         boolean consoleOn = config.bool(Setting.CONSOLE_ENABLED);
         Analytics analytics = null;
         Console console = null;
+        Health health = new Health(opened::healthy, () -> !stopping);
+        ApiRoutes.Options options = new ApiRoutes.Options(config.bool(Setting.SESSION_SINGLE_SESSION),
+                config.number(Setting.ACCOUNT_MEMO_CACHE_BYTES), listener, health);
         try {
             if (analyticsOn || consoleOn) {
                 analytics = new Analytics(config, store, clock);
@@ -118,21 +180,25 @@ public final class GuildhallServer implements AutoCloseable {
                     .address(config.string(Setting.SOCKET_ADDRESS))
                     .port(config.integer(Setting.SOCKET_PORT))
                     .routes(ApiRoutes.build(plugins, accounts, tokens, revocations, rotation, authenticator,
-                            config.bool(Setting.SESSION_SINGLE_SESSION),
-                            config.number(Setting.SOCKET_MAX_REQUEST_SIZE_BYTES), worker,
-                            config.string(Setting.RUNTIME_HTTP_KEY))));
+                            options, worker, config.string(Setting.RUNTIME_HTTP_KEY))), listener);
+            ListenerSettings analyticsSettings = ListenerSettings.read(config, "analytics");
             this.analyticsListener = !analyticsOn ? null : listen(Listener.builder("analytics API")
                     .address(config.string(Setting.ANALYTICS_ADDRESS))
                     .port(config.integer(Setting.ANALYTICS_PORT))
-                    .routes(analytics.routes(worker, console::user, console.authenticateRoute())));
+                    .routes(analytics.routes(worker, analyticsSettings, health, console::user, console.authenticateRoute())),
+                    analyticsSettings);
+            ListenerSettings consoleSettings = ListenerSettings.read(config, "console");
             this.consoleListener = !consoleOn ? null : listen(Listener.builder("console API")
                     .address(config.string(Setting.CONSOLE_ADDRESS))
                     .port(config.integer(Setting.CONSOLE_PORT))
-                    .routes(console.routes(worker, config.number(Setting.SOCKET_MAX_REQUEST_SIZE_BYTES),
-                            metrics.scrape(config.string(Setting.CONSOLE_METRICS_TOKEN)))));
+                    .routes(console.routes(worker, consoleSettings, health,
+                            metrics.scrape(config.string(Setting.CONSOLE_METRICS_TOKEN)))), consoleSettings);
         } catch (RuntimeException e) {
             listeners.forEach(Listener::stop);
             worker.shutdownNow();
+            if (admin != null) {
+                admin.close();
+            }
             store.close();
             passwords.close();
             plugins.close();
@@ -154,9 +220,13 @@ public final class GuildhallServer implements AutoCloseable {
         }
     }
 
-    private Listener listen(Listener.Builder builder) {
-        Listener listener = builder.idleTimeoutMs(config.integer(Setting.SOCKET_IDLE_TIMEOUT_MS))
-                .wrap(metrics.requests(builder.name())).start(worker);
+    /** Starts a listener with the HTTP protections of its settings (limits, deadlines, connection caps, strict HTTP). */
+    private Listener listen(Listener.Builder builder, ListenerSettings settings) {
+        Listener listener = builder.idleTimeoutMs(settings.idleTimeoutMs())
+                .undertow(settings::configure)
+                .wrap(handler -> HttpRules.wrap(settings, handler))
+                .wrap(metrics.requests(builder.name()))
+                .start(worker);
         listeners.add(listener);
         return listener;
     }
@@ -179,7 +249,26 @@ public final class GuildhallServer implements AutoCloseable {
     }
 
     public static GuildhallServer start(Config config) {
-        return new GuildhallServer(config, Clock.systemUTC());
+        return start(config, Environment.process());
+    }
+
+    /** Starts the server reading time from {@code clock} (tests set it instead of sleeping). */
+    public static GuildhallServer start(Config config, Clock clock) {
+        return start(config, Environment.process().withClock(clock));
+    }
+
+    public static GuildhallServer start(Config config, Environment environment) {
+        return new GuildhallServer(config, environment);
+    }
+
+    /** A client must be able to present any token we mint in its Authorization header. */
+    private static void requireTokensFitInHeaders(TokenService tokens, ListenerSettings listener) {
+        int needed = tokens.maxTokenChars() + "Authorization: Bearer \r\n".length() + 2048; // other headers
+        if (needed > listener.maxHeaderBytes()) {
+            throw new ConfigException("session.max_vars and session.max_vars_bytes allow tokens of up to "
+                    + tokens.maxTokenChars() + " characters, which with other headers need socket.max_header_size_bytes of at least "
+                    + needed + "; raise it or lower the vars limits");
+        }
     }
 
     /** The outbound HTTP client and key-set cache that every plugin shares. */
@@ -201,11 +290,6 @@ public final class GuildhallServer implements AutoCloseable {
                 Duration.ofSeconds(config.number(Setting.PLUGINS_KEY_REFETCH_INTERVAL_SEC)),
                 config.number(Setting.PLUGINS_KEY_CACHE_MAX_BYTES));
         return new PluginHost.Services(http, keySets, clock, accounts, analytics);
-    }
-
-    /** With the clock every component reads time from (tests drive a controllable one). */
-    public static GuildhallServer start(Config config, Clock clock) {
-        return new GuildhallServer(config, clock);
     }
 
     /** The game API's port. */
@@ -246,10 +330,33 @@ public final class GuildhallServer implements AutoCloseable {
         if (sessionKey.equals(refreshKey)) {
             throw new ConfigException("session.encryption_key and session.refresh_encryption_key must differ");
         }
+        String engine = config.string(Setting.DATA_ENGINE).trim().toLowerCase(java.util.Locale.ROOT);
+        if (!Stores.ENGINES.contains(engine)) {
+            throw new ConfigException("data.engine must be one of " + String.join(", ", Stores.ENGINES) + ", got '"
+                    + config.string(Setting.DATA_ENGINE) + "'");
+        }
+        for (String key : config.string(Setting.SESSION_PREVIOUS_ENCRYPTION_KEYS).split(",")) {
+            if (!key.isBlank()) {
+                requireKeyLength(Setting.SESSION_PREVIOUS_ENCRYPTION_KEYS, key.trim());
+            }
+        }
+        for (String key : config.string(Setting.SESSION_PREVIOUS_REFRESH_ENCRYPTION_KEYS).split(",")) {
+            if (!key.isBlank()) {
+                requireKeyLength(Setting.SESSION_PREVIOUS_REFRESH_ENCRYPTION_KEYS, key.trim());
+            }
+        }
+        if (config.number(Setting.ACCOUNT_BCRYPT_THREADS) < 0) {
+            throw new ConfigException(Setting.ACCOUNT_BCRYPT_THREADS.key() + " must not be negative (0 means every core)");
+        }
         for (Setting positive : List.of(Setting.SESSION_TOKEN_EXPIRY_SEC, Setting.SESSION_REFRESH_TOKEN_EXPIRY_SEC,
-                Setting.SOCKET_MAX_REQUEST_SIZE_BYTES, Setting.SOCKET_IDLE_TIMEOUT_MS,
+                Setting.SESSION_MAX_VARS, Setting.SESSION_MAX_VARS_BYTES, Setting.SESSION_VERIFIED_CACHE_BYTES,
+                Setting.ACCOUNT_BCRYPT_QUEUE, Setting.ACCOUNT_MAX_IDENTITIES, Setting.ACCOUNT_MEMO_CACHE_BYTES,
+                Setting.ACCOUNT_LOGIN_FAILURES_PER_ACCOUNT, Setting.ACCOUNT_LOGIN_ACCOUNT_WINDOW_SEC,
+                Setting.ACCOUNT_LOGIN_FAILURES_PER_ADDRESS, Setting.ACCOUNT_LOGIN_ADDRESS_WINDOW_SEC,
+                Setting.ACCOUNT_LOGIN_ATTEMPTS_CACHE_BYTES,
                 Setting.PLUGINS_HTTP_CONNECT_TIMEOUT_MS, Setting.PLUGINS_HTTP_TIMEOUT_MS, Setting.PLUGINS_HTTP_MAX_RESPONSE_BYTES,
-                Setting.PLUGINS_KEY_CACHE_TTL_SEC, Setting.PLUGINS_KEY_REFETCH_INTERVAL_SEC, Setting.PLUGINS_KEY_CACHE_MAX_BYTES)) {
+                Setting.PLUGINS_KEY_CACHE_TTL_SEC, Setting.PLUGINS_KEY_REFETCH_INTERVAL_SEC, Setting.PLUGINS_KEY_CACHE_MAX_BYTES,
+                Setting.DATA_CHECKPOINT_BYTES, Setting.DATA_CHECKPOINT_INTERVAL_SEC, Setting.DATA_CHECKPOINT_UNSAVED_BYTES)) {
             if (config.number(positive) < 1) {
                 throw new ConfigException(positive.key() + " must be at least 1");
             }
@@ -298,6 +405,7 @@ public final class GuildhallServer implements AutoCloseable {
             return;
         }
         closed = true;
+        stopping = true;
         long graceMillis = config.number(Setting.SHUTDOWN_GRACE_SEC) * 1000;
         long deadline = System.currentTimeMillis() + graceMillis;
         listeners.forEach(Listener::stopAccepting);
@@ -313,6 +421,9 @@ public final class GuildhallServer implements AutoCloseable {
         listeners.forEach(Listener::stop);
         worker.shutdown();
         janitor.shutdownNow();
+        if (admin != null) {
+            admin.close();
+        }
         store.close();
         passwords.close();
         plugins.close();

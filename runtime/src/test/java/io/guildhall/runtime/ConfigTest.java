@@ -73,6 +73,31 @@ class ConfigTest {
     }
 
     @Test
+    void anUnknownStoreEngineIsAConfigurationError(@TempDir Path dir) {
+        ConfigException engine = assertThrows(ConfigException.class, () -> TestServer.start(dir, "--data.engine=rocksdb"));
+        assertEquals("data.engine must be one of mvstore, mapdb, got 'rocksdb'", engine.getMessage());
+    }
+
+    @Test
+    void limitsThatCannotWorkAreRefusedAtStartUp(@TempDir Path dir) {
+        ConfigException header = assertThrows(ConfigException.class,
+                () -> TestServer.start(dir, "--session.max_vars_bytes=20000"));
+        assertTrue(header.getMessage().contains("socket.max_header_size_bytes of at least"), header.getMessage());
+        ConfigException water = assertThrows(ConfigException.class, () -> TestServer.start(dir,
+                "--socket.connections_high_water=10", "--socket.connections_low_water=20"));
+        assertEquals("socket.connections_low_water must not exceed socket.connections_high_water", water.getMessage());
+        ConfigException fds = assertThrows(ConfigException.class,
+                () -> TestServer.start(dir, "--socket.connections_high_water=100000000"));
+        assertTrue(fds.getMessage().contains("ulimit -n"), fds.getMessage());
+        ConfigException proxies = assertThrows(ConfigException.class,
+                () -> TestServer.start(dir, "--socket.trusted_proxies=lb.internal"));
+        assertEquals("socket.trusted_proxies: not an IP address or CIDR block: 'lb.internal'", proxies.getMessage());
+        ConfigException oldKey = assertThrows(ConfigException.class,
+                () -> TestServer.start(dir, "--session.previous_encryption_keys=short"));
+        assertTrue(oldKey.getMessage().startsWith("session.previous_encryption_keys is 5 bytes long"), oldKey.getMessage());
+    }
+
+    @Test
     void listsOfObjectsComeFromYamlOrTheFlatFormWithSecretsMasked(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("guildhall.yml");
         Files.writeString(file, """

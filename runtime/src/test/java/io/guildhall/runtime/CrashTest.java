@@ -84,21 +84,46 @@ class CrashTest {
         // bcrypt at cost 12 keeps a few email sign-ups in flight for a second or more.
         ChildServer child = new ChildServer(dataDir, "--account.bcrypt_cost=12");
         ApiClient api = ApiClient.at("http://127.0.0.1:" + child.port());
-        List<CompletableFuture<Integer>> inFlight = new ArrayList<>();
-        List<String> emails = new ArrayList<>();
-        for (int i = 0; i < 4; i++) {
-            String email = "drain-" + i + "-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
-            emails.add(email);
-            inFlight.add(CompletableFuture.supplyAsync(() -> api.authenticate("email", null,
-                    ApiClient.json(Map.of("email", email, "password", "drain-password"))).status()));
+        record Answer(String email, ApiClient.Reply reply, long atNanos) {
         }
-        Thread.sleep(300);
-        child.terminate();
-        for (CompletableFuture<Integer> status : inFlight) {
-            assertEquals(200, status.get(30, TimeUnit.SECONDS), "a request in flight at SIGTERM was not answered");
+        List<CompletableFuture<Answer>> inFlight = new ArrayList<>();
+        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(4);
+        java.util.concurrent.CountDownLatch sent = new java.util.concurrent.CountDownLatch(4);
+        List<String> acknowledged = new ArrayList<>();
+        try {
+            for (int i = 0; i < 4; i++) {
+                String email = "drain-" + i + "-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+                inFlight.add(CompletableFuture.supplyAsync(() -> {
+                    sent.countDown();
+                    ApiClient.Reply reply = api.authenticate("email", null,
+                            ApiClient.json(Map.of("email", email, "password", "drain-password")));
+                    return new Answer(email, reply, System.nanoTime());
+                }, threads));
+            }
+            sent.await();
+            Thread.sleep(300);
+            long sigtermAt = System.nanoTime();
+            child.terminate();
+            boolean drained = false;
+            for (CompletableFuture<Answer> future : inFlight) {
+                Answer answer = future.get(30, TimeUnit.SECONDS);
+                if (answer.reply().status() == 200) {
+                    acknowledged.add(answer.email());
+                    // a 200 answered after the signal was taken before it (from then on new requests
+                    // get 503): it was in flight, and the drain waited for it
+                    drained |= answer.atNanos() > sigtermAt;
+                } else {
+                    // on a loaded machine a request may reach the server only after the signal
+                    assertEquals(503, answer.reply().status(), answer.reply().toString());
+                    assertEquals("Server is shutting down.", answer.reply().message());
+                }
+            }
+            assertTrue(drained, "no request was in flight at SIGTERM: nothing was drained");
+        } finally {
+            threads.shutdownNow();
         }
         try (TestServer restarted = TestServer.start(dataDir)) {
-            for (String email : emails) {
+            for (String email : acknowledged) {
                 assertEquals(200, restarted.client().authenticate("email", "create=false",
                         ApiClient.json(Map.of("email", email, "password", "drain-password"))).status());
             }

@@ -66,6 +66,16 @@ public interface IdentityProvider {
     default void init(ProviderContext context) throws Exception {
     }
 
+    /**
+     * For a provider that may block: the proof when it can be made at once without blocking (say,
+     * the platform's keys are cached), or null to have the runtime call {@link #prove} on the
+     * provider's own threads. Called on an IO thread: it must never wait for anything. Throwing
+     * {@link ApiException} refuses the request as {@code prove} would.
+     */
+    default Proof proveWithoutBlocking(ProviderRequest request) {
+        return null;
+    }
+
     /** Validates the request and proves the identity, for sign-in and for link. */
     Proof prove(ProviderRequest request);
 

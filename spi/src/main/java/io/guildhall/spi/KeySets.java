@@ -26,6 +26,13 @@ public interface KeySets {
      */
     <K> K key(URI source, Parser<K> parser, String keyId) throws IOException;
 
+    /**
+     * The key with this id only if the source's keys are cached, fresh and hold it; null otherwise.
+     * Never fetches and never blocks, so a provider may call it from {@link
+     * io.guildhall.spi.IdentityProvider#proveWithoutBlocking}.
+     */
+    <K> K cachedKey(URI source, Parser<K> parser, String keyId);
+
     /** Turns a fetched response into keys by id. Throw to reject the response; the old keys stay. */
     @FunctionalInterface
     interface Parser<K> {

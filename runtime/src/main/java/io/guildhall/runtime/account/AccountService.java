@@ -1,8 +1,9 @@
 package io.guildhall.runtime.account;
 
+import io.guildhall.runtime.http.LoginAttempts;
 import io.guildhall.runtime.session.Revocations;
 import io.guildhall.runtime.store.Store;
-import io.guildhall.runtime.util.ContentKey;
+import io.guildhall.runtime.util.MemoKey;
 import io.guildhall.spi.ApiException;
 import io.guildhall.spi.Code;
 import io.guildhall.spi.IdentityProvider;
@@ -38,38 +39,53 @@ public final class AccountService {
     private final Revocations revocations;
     private final Executor writers;
     private final Function<IdentitySlot, IdentityProvider> slotOwners;
+    private final int maxIdentities;
+    private final LoginAttempts loginAttempts;
 
     /**
-     * {@code writers} runs account creation, which takes the store's write lock; {@code slotOwners}
-     * names the provider that fills each slot of the account (where imported emails go, which
-     * provider's identities {@code GET /v2/user?facebook_ids=} looks up).
+     * @param writers       runs account creation, which takes the store's write lock
+     * @param slotOwners    names the provider that fills each slot of the account (where imported
+     *                      emails go, which provider's identities {@code GET /v2/user?facebook_ids=} looks up)
+     * @param maxIdentities most identities one account may hold ({@code account.max_identities})
+     * @param loginAttempts the limiter every password check goes through
      */
     public AccountService(Store store, Passwords passwords, Revocations revocations, Executor writers,
-                          Function<IdentitySlot, IdentityProvider> slotOwners) {
+                          Function<IdentitySlot, IdentityProvider> slotOwners, int maxIdentities,
+                          LoginAttempts loginAttempts) {
         this.store = store;
         this.writers = writers;
         this.slotOwners = slotOwners;
         this.accounts = new AccountStore(store);
         this.passwords = passwords;
         this.revocations = revocations;
+        this.maxIdentities = maxIdentities;
+        this.loginAttempts = loginAttempts;
     }
 
     /** The outcome of a sign-in: the account, and whether this call created it. */
     public record SignIn(UserRecord user, boolean created) {
     }
 
-    public CompletableFuture<SignIn> authenticate(IdentityProvider provider, Proof proof, boolean create, String username) {
+    /** @param clientAddress where the request came from, for the login-attempt limits of password sign-ins */
+    public CompletableFuture<SignIn> authenticate(IdentityProvider provider, Proof proof, boolean create, String username,
+                                                  String clientAddress) {
+        if (proof.password() != null) {
+            loginAttempts.checkAllowed(null, clientAddress);
+        }
         if (proof.username() != null) {
-            return usernameLogin(proof);
+            return usernameLogin(proof, clientAddress);
         }
         String owner = accounts.ownerOf(provider.id(), proof.subject());
         if (owner != null) {
-            return signInExisting(owner, proof);
+            return signInExisting(owner, proof, clientAddress);
         }
         if (proof.previousSubject() != null && accounts.ownerOf(provider.id(), proof.previousSubject()) != null) {
-            return rekey(provider, proof);
+            return rekey(provider, proof, clientAddress);
         }
         if (!create) {
+            if (proof.password() != null) {
+                loginAttempts.failed(null, clientAddress);
+            }
             return CompletableFuture.failedFuture(new ApiException(Code.NOT_FOUND, "User account not found."));
         }
         CompletableFuture<String> hash = proof.password() == null
@@ -79,11 +95,11 @@ public final class AccountService {
                 .thenCompose(created -> created != null
                         ? CompletableFuture.completedFuture(new SignIn(created, true))
                         // Another request created this identity first: sign in to that account instead.
-                        : signInExisting(accounts.ownerOf(provider.id(), proof.subject()), proof));
+                        : signInExisting(accounts.ownerOf(provider.id(), proof.subject()), proof, clientAddress));
     }
 
     /** Moves the account that holds the previous subject to the new one, then signs in to it. */
-    private CompletableFuture<SignIn> rekey(IdentityProvider provider, Proof proof) {
+    private CompletableFuture<SignIn> rekey(IdentityProvider provider, Proof proof, String clientAddress) {
         return CompletableFuture.supplyAsync(() -> store.write(() -> {
             String previousOwner = accounts.ownerOf(provider.id(), proof.previousSubject());
             if (previousOwner != null && accounts.ownerOf(provider.id(), proof.subject()) == null) {
@@ -97,18 +113,19 @@ public final class AccountService {
             }
             return null;
         }), writers).thenCompose(write -> write)
-                .thenCompose(v -> signInExisting(accounts.ownerOf(provider.id(), proof.subject()), proof));
+                .thenCompose(v -> signInExisting(accounts.ownerOf(provider.id(), proof.subject()), proof, clientAddress));
     }
 
-    private CompletableFuture<SignIn> usernameLogin(Proof proof) {
+    private CompletableFuture<SignIn> usernameLogin(Proof proof, String clientAddress) {
         String owner = accounts.ownerOfUsername(proof.username());
         if (owner == null) {
+            loginAttempts.failed(null, clientAddress);
             return CompletableFuture.failedFuture(new ApiException(Code.NOT_FOUND, "User account not found."));
         }
-        return signInExisting(owner, proof);
+        return signInExisting(owner, proof, clientAddress);
     }
 
-    private CompletableFuture<SignIn> signInExisting(String userId, Proof proof) {
+    private CompletableFuture<SignIn> signInExisting(String userId, Proof proof, String clientAddress) {
         UserRecord user = userId == null ? null : accounts.load(userId);
         if (user == null) {
             return CompletableFuture.failedFuture(new ApiException(Code.NOT_FOUND, "User account not found."));
@@ -120,10 +137,14 @@ public final class AccountService {
         if (proof.password() == null) {
             return store.durable().thenApply(v -> signIn);
         }
+        // checked before bcrypt runs: a locked account or address costs no hashing
+        loginAttempts.checkAllowed(user.id, clientAddress);
         return passwords.matches(proof.password(), user.passwordHash).thenCompose(matches -> {
             if (!matches) {
+                loginAttempts.failed(user.id, clientAddress);
                 throw ApiException.unauthenticated("Invalid credentials.");
             }
+            loginAttempts.succeeded(user.id);
             return store.durable().thenApply(v -> signIn);
         });
     }
@@ -182,7 +203,8 @@ public final class AccountService {
             return;
         }
         String email = emails.canonicalSubject(profile.email());
-        if (user.identities(emails.id()).isEmpty() && accounts.ownerOf(emails.id(), email) == null) {
+        if (user.identities(emails.id()).isEmpty() && user.identityCount() < maxIdentities
+                && accounts.ownerOf(emails.id(), email) == null) {
             user.addIdentity(emails.id(), email, false);
             accounts.indexIdentity(emails.id(), email, user.id);
         }
@@ -196,6 +218,12 @@ public final class AccountService {
             String owner = accounts.ownerOf(provider.id(), proof.subject());
             if (owner != null && !owner.equals(user.id)) {
                 throw new ApiException(Code.ALREADY_EXISTS, provider.alreadyInUseMessage());
+            }
+            List<String> held = user.identities(provider.id());
+            boolean adds = !held.contains(proof.subject()) && (provider.slot().many() || held.isEmpty());
+            if (adds && user.identityCount() >= maxIdentities) {
+                throw new ApiException(Code.FAILED_PRECONDITION,
+                        "Account cannot hold more than " + maxIdentities + " linked identities.");
             }
             if (!provider.slot().many()) {
                 for (String old : user.identities(provider.id())) {
@@ -241,12 +269,13 @@ public final class AccountService {
 
     /**
      * The account as {@code view} renders it, once everything it may reflect is durable; null when
-     * it does not exist. Renderings are memoised by the stored record's content, so an unchanged
+     * it does not exist. Renderings are memoised by user id and a hash of the stored record, so an unchanged
      * account is not decoded and rendered again; any change stores new content.
      */
-    public <T> CompletableFuture<T> view(UUID userId, Function<UserRecord, T> view, Cache<ContentKey, T> rendered) {
+    public <T> CompletableFuture<T> view(UUID userId, Function<UserRecord, T> view, Cache<MemoKey, T> rendered) {
         byte[] stored = accounts.loadBytes(userId.toString());
-        T result = stored == null ? null : rendered.get(new ContentKey(stored), k -> view.apply(AccountStore.decode(stored)));
+        T result = stored == null ? null : rendered.get(MemoKey.of(userId, stored),
+                k -> view.apply(accounts.decodeWithIdentities(userId.toString(), stored)));
         return store.durable().thenApply(v -> result);
     }
 
@@ -319,17 +348,20 @@ public final class AccountService {
         return store.durable();
     }
 
-    /** Deletes the account and invalidates all its tokens; a missing account is not an error. */
+    /**
+     * Deletes the account and invalidates all its tokens, in one write; a missing account is not an
+     * error. The user id is marked deleted, so a sign-in that read the account before the delete
+     * cannot mint a token after it (see {@link Revocations#markDeletedWithinWrite}).
+     */
     public CompletableFuture<Void> delete(UUID userId) {
-        CompletableFuture<Void> deleted = store.write(() -> {
+        return store.write(() -> {
             UserRecord user = accounts.load(userId.toString());
             if (user != null) {
                 accounts.delete(user);
             }
+            revocations.markDeletedWithinWrite(userId, System.currentTimeMillis());
             return null;
         });
-        CompletableFuture<Void> revoked = revocations.revokeAllBefore(userId, System.currentTimeMillis() + 1);
-        return CompletableFuture.allOf(deleted, revoked);
     }
 
     /** Users by id, username or Facebook id, each once, in the order asked; unknown ones are skipped. */

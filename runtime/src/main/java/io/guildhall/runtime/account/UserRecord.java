@@ -1,6 +1,8 @@
 package io.guildhall.runtime.account;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +26,17 @@ public final class UserRecord {
     public String wallet = "{}";
     /** bcrypt hash of the password that guards the email identity and username login. */
     public String passwordHash;
+    /**
+     * Kept in the store one entry per identity ({@code AccountStore}), so that a link writes one
+     * small entry rather than the whole list: read from records written before that, never written.
+     */
+    @JsonProperty(access = JsonProperty.Access.WRITE_ONLY)
     public Map<String, List<String>> identities = new TreeMap<>();
+    /** Bumped by every save, so the stored bytes (and memos keyed by them) change with any change. */
+    public long version;
+    /** The record was read with its identities inside: the next save moves them out. */
+    @JsonIgnore
+    boolean identitiesInRecord;
     public long createTime;
     public long updateTime;
     public long verifyTime;

@@ -6,7 +6,8 @@ import io.guildhall.runtime.config.Setting;
 import io.guildhall.runtime.http.Continue;
 import io.guildhall.runtime.http.Execution;
 import io.guildhall.runtime.http.Guard;
-import io.guildhall.runtime.http.Responses;
+import io.guildhall.runtime.http.Health;
+import io.guildhall.runtime.http.ListenerSettings;
 import io.guildhall.runtime.http.RouteTable;
 import io.guildhall.runtime.store.Store;
 import io.undertow.server.HttpHandler;
@@ -140,7 +141,8 @@ public final class Analytics {
      * @param consoleUser         the email of a valid console token, or null (console bearers may post server events)
      * @param consoleAuthenticate the console's sign-in handler, also served here as Satori's guide shows
      */
-    public HttpHandler routes(Executor workers, Function<String, String> consoleUser, RouteTable.Route consoleAuthenticate) {
+    public HttpHandler routes(Executor workers, ListenerSettings settings, Health health, Function<String, String> consoleUser,
+                              RouteTable.Route consoleAuthenticate) {
         AnalyticsAuthenticator auth = new AnalyticsAuthenticator(keys, tokens, revocations, consoleUser);
         AnalyticsApi api = new AnalyticsApi(store, tokens, revocations,
                 new EventParser(config.number(Setting.ANALYTICS_MAX_CLOCK_SKEW_SEC)), rejected, flags,
@@ -149,9 +151,9 @@ public final class Analytics {
                 config.integer(Setting.ANALYTICS_MAX_EVENTS_PER_REQUEST), clock, new Continue(workers));
         Guard apiKey = auth.apiKey();
         Guard session = auth.session();
-        return new RouteTable(workers, config.number(Setting.ANALYTICS_MAX_REQUEST_SIZE_BYTES))
-                .raw(Methods.GET, "/healthcheck", Responses::emptyObject)
-                .raw(Methods.GET, "/readycheck", Responses::emptyObject)
+        return new RouteTable(workers, settings.withMaxBodyBytes(config.number(Setting.ANALYTICS_MAX_REQUEST_SIZE_BYTES)))
+                .raw(Methods.GET, "/healthcheck", health::health)
+                .raw(Methods.GET, "/readycheck", health::readiness)
                 .add(Methods.POST, "/v1/authenticate", apiKey, Execution.WORKER, api::authenticate)
                 .add(Methods.POST, "/v1/authenticate/refresh", apiKey, Execution.IO_THREAD, api::refresh)
                 .add(Methods.POST, "/v1/authenticate/logout", session, Execution.WORKER, api::logout)

@@ -11,7 +11,7 @@ import io.guildhall.runtime.http.Call;
 import io.guildhall.runtime.http.Continue;
 import io.guildhall.runtime.http.Json;
 import io.guildhall.runtime.http.JsonBody;
-import io.guildhall.runtime.util.ContentKey;
+import io.guildhall.runtime.util.MemoKey;
 import io.guildhall.spi.ApiException;
 import io.guildhall.spi.Code;
 import io.guildhall.spi.Identifiers;
@@ -26,16 +26,18 @@ final class AccountApi {
     private final AccountService accounts;
     private final AccountJson json;
     private final Continue then;
-    /** Encoded Account messages by stored record content: players fetch their account often. */
-    private final Cache<ContentKey, byte[]> renderedAccounts = Caffeine.newBuilder()
-            .maximumSize(10_000)
-            .executor(Runnable::run)
-            .build();
+    /** Encoded Account messages by user and stored record: players fetch their account often. */
+    private final Cache<MemoKey, byte[]> renderedAccounts;
 
-    AccountApi(AccountService accounts, AccountJson json, Continue then) {
+    AccountApi(AccountService accounts, AccountJson json, Continue then, long memoBytes) {
         this.accounts = accounts;
         this.json = json;
         this.then = then;
+        this.renderedAccounts = Caffeine.newBuilder()
+                .maximumWeight(memoBytes)
+                .weigher((MemoKey key, byte[] rendered) -> MemoKey.WEIGHT + 16 + rendered.length)
+                .executor(Runnable::run)
+                .build();
     }
 
     CompletableFuture<?> get(Call call) {

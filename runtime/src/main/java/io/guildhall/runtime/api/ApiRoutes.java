@@ -7,7 +7,8 @@ import io.guildhall.runtime.http.Continue;
 import io.guildhall.runtime.http.Endpoint;
 import io.guildhall.runtime.http.Execution;
 import io.guildhall.runtime.http.Guard;
-import io.guildhall.runtime.http.Responses;
+import io.guildhall.runtime.http.Health;
+import io.guildhall.runtime.http.ListenerSettings;
 import io.guildhall.runtime.http.RouteTable;
 import io.guildhall.runtime.module.Hooks;
 import io.guildhall.runtime.plugin.PluginHost;
@@ -27,6 +28,14 @@ public final class ApiRoutes {
     private final RouteTable table;
     private final Hooks hooks;
 
+    /**
+     * What the game API is configured with besides its collaborators.
+     *
+     * @param health {@code /healthcheck} and {@code /readycheck}, shared by every listener
+     */
+    public record Options(boolean singleSession, long memoBytes, ListenerSettings listener, Health health) {
+    }
+
     private ApiRoutes(RouteTable table, Hooks hooks) {
         this.table = table;
         this.hooks = hooks;
@@ -34,21 +43,22 @@ public final class ApiRoutes {
 
     public static HttpHandler build(PluginHost plugins, AccountService accounts, TokenService tokens,
                                     Revocations revocations, RefreshRotation rotation, Authenticator authenticator,
-                                    boolean singleSession, long maxBodyBytes, Executor workers, String httpKey) {
-        ApiRoutes routes = new ApiRoutes(new RouteTable(workers, maxBodyBytes), plugins.hooks());
+                                    Options options, Executor workers, String httpKey) {
+        ApiRoutes routes = new ApiRoutes(new RouteTable(workers, options.listener()), plugins.hooks());
         Continue then = new Continue(workers);
-        Sessions sessions = new Sessions(tokens, revocations, singleSession, then);
+        Sessions sessions = new Sessions(tokens, revocations, options.singleSession(), then);
         IdentityApi identity = new IdentityApi(plugins, accounts, sessions, then);
-        SessionApi session = new SessionApi(tokens, revocations, accounts, rotation, then);
-        AccountApi account = new AccountApi(accounts, new AccountJson(plugins), then);
+        SessionApi session = new SessionApi(tokens, revocations, accounts, rotation, then, options.memoBytes());
+        AccountApi account = new AccountApi(accounts, new AccountJson(plugins), then, options.memoBytes());
         RpcApi rpc = new RpcApi(plugins.rpcs(), httpKey, authenticator);
         Guard serverKey = authenticator.guard(Auth.SERVER_KEY);
         Guard bearer = authenticator.guard(Auth.SESSION);
 
         routes.table
                 .raw(Methods.GET, "/", exchange -> exchange.endExchange())
-                // Answered on the IO thread: nothing to read, nothing to wait for.
-                .raw(Methods.GET, "/healthcheck", Responses::emptyObject)
+                // Answered on the IO thread from flags: nothing to read, nothing to wait for.
+                .raw(Methods.GET, "/healthcheck", options.health()::health)
+                .raw(Methods.GET, "/readycheck", options.health()::readiness)
                 .add(Methods.POST, "/v2/account/authenticate/{provider}", serverKey, Execution.IO_THREAD, identity::authenticate)
                 .add(Methods.POST, "/v2/account/link/{provider}", bearer, Execution.WORKER, identity::link)
                 .add(Methods.POST, "/v2/account/unlink/{provider}", bearer, Execution.WORKER, identity::unlink)

@@ -18,10 +18,10 @@ final class HookContexts {
             return anonymous(call, Map.of());
         }
         return new HookContext(Optional.of(session.userId().toString()), Optional.of(session.username()),
-                session.vars(), call.peerAddress());
+                session.vars(), call.clientAddress());
     }
 
     static HookContext anonymous(Call call, Map<String, String> vars) {
-        return new HookContext(Optional.empty(), Optional.empty(), vars, call.peerAddress());
+        return new HookContext(Optional.empty(), Optional.empty(), vars, call.clientAddress());
     }
 }

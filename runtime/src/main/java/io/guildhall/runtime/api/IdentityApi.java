@@ -68,7 +68,8 @@ final class IdentityApi {
         JsonBody body = call.body();
         Request request = new Request(Operation.AUTHENTICATE, body, call::query);
         return then.compose(prove(provider, request), proof -> signIn(provider, proof,
-                call.queryBool("create").orElse(true), call.query("username").orElse(""), body.stringMap("vars"))
+                call.queryBool("create").orElse(true), call.query("username").orElse(""), body.stringMap("vars"),
+                call.clientAddress())
                 .thenApply(result -> result.json()));
     }
 
@@ -82,7 +83,8 @@ final class IdentityApi {
         Map<String, String> queries = Map.of("username", request.username());
         Request proving = new Request(Operation.AUTHENTICATE, JsonBody.of(request.account()),
                 name -> Optional.ofNullable(queries.get(name)).or(() -> call.query(name)));
-        return then.compose(prove(provider, proving), proof -> signIn(provider, proof, request.create(), request.username(), request.vars()))
+        return then.compose(prove(provider, proving), proof -> signIn(provider, proof, request.create(), request.username(), request.vars(),
+                        call.clientAddress()))
                 .thenApply(result -> {
                     hooks.runAfter(operation, context, request, result.session());
                     return result.json();
@@ -94,11 +96,12 @@ final class IdentityApi {
     }
 
     private CompletableFuture<SignedIn> signIn(IdentityProvider provider, Proof proof, boolean create, String username,
-                                               Map<String, String> vars) {
+                                               Map<String, String> vars, String clientAddress) {
         if (!username.isEmpty()) {
             Usernames.validate(username);
         }
-        return then.compose(accounts.authenticate(provider, proof, create, username),
+        sessions.checkVars(vars);
+        return then.compose(accounts.authenticate(provider, proof, create, username, clientAddress),
                 signIn -> sessions.start(signIn.user(), vars).thenApply(pair -> new SignedIn(
                         new SessionResult(signIn.user().id, signIn.user().username, signIn.created()),
                         Sessions.json(pair, signIn.created()))));
@@ -146,10 +149,17 @@ final class IdentityApi {
         return null;
     }
 
-    /** The provider's proof: inline for a provider that never blocks, else on its bounded threads. */
+    /**
+     * The provider's proof: inline for a provider that never blocks or that can prove this request
+     * at once (its keys cached), else on the provider's bounded threads.
+     */
     private CompletableFuture<Proof> prove(IdentityProvider provider, ProviderRequest request) {
         ProviderCalls calls = plugins.calls(provider);
-        return calls == null ? CompletableFuture.completedFuture(provider.prove(request)) : calls.call(() -> provider.prove(request));
+        if (calls == null) {
+            return CompletableFuture.completedFuture(provider.prove(request));
+        }
+        Proof quick = provider.proveWithoutBlocking(request);
+        return quick != null ? CompletableFuture.completedFuture(quick) : calls.call(() -> provider.prove(request));
     }
 
     private IdentityProvider provider(Call call) {

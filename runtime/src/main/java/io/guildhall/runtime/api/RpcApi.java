@@ -61,7 +61,7 @@ final class RpcApi {
         RpcContext context = new RpcContext(
                 session.map(s -> s.userId().toString()), session.map(SessionToken::username),
                 session.map(SessionToken::vars).orElse(Map.of()), session.map(SessionToken::expiresAt).orElse(0L),
-                query(call), call.peerAddress());
+                query(call), call.clientAddress());
         String result;
         try {
             result = rpc.call(context, payload);

@@ -7,7 +7,7 @@ import io.guildhall.runtime.session.RefreshRotation;
 import io.guildhall.runtime.session.Revocations;
 import io.guildhall.runtime.session.SessionToken;
 import io.guildhall.runtime.session.TokenService;
-import io.guildhall.runtime.util.ContentKey;
+import io.guildhall.runtime.util.MemoKey;
 import io.guildhall.spi.ApiException;
 import io.guildhall.spi.Code;
 
@@ -25,20 +25,22 @@ final class SessionApi {
     private final RefreshRotation rotation;
     private final Continue then;
     /**
-     * What a refresh needs of the account, by stored record content: clients refresh often, accounts
+     * What a refresh needs of the account, by user and stored record: clients refresh often, accounts
      * rarely change, and decoding the whole record was a tenth of a refresh's cost.
      */
-    private final Cache<ContentKey, Holder> holders = Caffeine.newBuilder()
-            .maximumSize(10_000)
-            .executor(Runnable::run)
-            .build();
+    private final Cache<MemoKey, Holder> holders;
 
     private record Holder(String username, boolean banned) {
     }
 
     /** @param rotation null unless {@code session.refresh_token_rotation} is on */
     SessionApi(TokenService tokens, Revocations revocations, AccountService accounts, RefreshRotation rotation,
-               Continue then) {
+               Continue then, long memoBytes) {
+        this.holders = Caffeine.newBuilder()
+                .maximumWeight(memoBytes)
+                .weigher((MemoKey key, Holder holder) -> MemoKey.WEIGHT + 48 + 2 * holder.username().length())
+                .executor(Runnable::run)
+                .build();
         this.tokens = tokens;
         this.revocations = revocations;
         this.accounts = accounts;
@@ -57,6 +59,7 @@ final class SessionApi {
         }
         // A non-empty vars map replaces the token's; an empty or absent one keeps them.
         Map<String, String> requested = call.body().stringMap("vars");
+        tokens.checkVars(requested);
         Map<String, String> vars = requested.isEmpty() ? presented.vars() : requested;
         var holder = accounts.view(presented.userId(), user -> new Holder(user.username, user.banned()), holders);
         if (rotation == null) {

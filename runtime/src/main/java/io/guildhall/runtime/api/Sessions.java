@@ -30,18 +30,24 @@ final class Sessions {
         this.then = then;
     }
 
+    /** Refuses vars larger than a token may carry, before any account work. */
+    void checkVars(Map<String, String> vars) {
+        tokens.checkVars(vars);
+    }
+
     CompletableFuture<TokenService.Pair> start(UserRecord user, Map<String, String> vars) {
         UUID userId = UUID.fromString(user.id);
         long nowMillis = System.currentTimeMillis();
-        long mintedAt = revocations.mintTime(userId, nowMillis);
         long nowSec = nowMillis / 1000;
-        TokenService.Pair pair = tokens.issue(UuidV7.mint(mintedAt), userId, user.username, vars, nowSec, nowSec);
         if (!singleSession) {
-            return CompletableFuture.completedFuture(pair);
+            long mintedAt = revocations.mintTime(userId, nowMillis);
+            return CompletableFuture.completedFuture(
+                    tokens.issue(UuidV7.mint(mintedAt), userId, user.username, vars, nowSec, nowSec));
         }
         // Every token minted before this one becomes invalid; this one stays valid. The write takes
         // the store's lock, so it runs on the workers even when sign-in started on an IO thread.
-        return then.onWorkers(() -> revocations.revokeAllBefore(userId, mintedAt)).thenApply(v -> pair);
+        return then.apply(then.onWorkers(() -> revocations.startSingleSession(userId, nowMillis)),
+                mintedAt -> tokens.issue(UuidV7.mint(mintedAt), userId, user.username, vars, nowSec, nowSec));
     }
 
     /**

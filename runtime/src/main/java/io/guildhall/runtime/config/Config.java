@@ -44,6 +44,12 @@ public final class Config {
         return value;
     }
 
+    /** Any key as a whole number, or the default when set nowhere (for settings read per listener prefix). */
+    public long number(String key, long defaultValue) {
+        String value = raw(key);
+        return value == null ? defaultValue : parseNumber(key, value);
+    }
+
     public String string(Setting setting) {
         String value = raw(setting.key());
         return value == null ? setting.defaultValue() : value;

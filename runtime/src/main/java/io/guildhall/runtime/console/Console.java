@@ -8,7 +8,8 @@ import io.guildhall.runtime.config.Setting;
 import io.guildhall.runtime.http.Continue;
 import io.guildhall.runtime.http.Execution;
 import io.guildhall.runtime.http.Guard;
-import io.guildhall.runtime.http.Responses;
+import io.guildhall.runtime.http.Health;
+import io.guildhall.runtime.http.ListenerSettings;
 import io.guildhall.runtime.http.RouteTable;
 import io.guildhall.runtime.session.TokenService;
 import io.guildhall.spi.ApiException;
@@ -74,7 +75,7 @@ public final class Console {
     }
 
     /** @param prometheus {@code GET /metrics}, checking its own token */
-    public HttpHandler routes(Executor workers, long maxBodyBytes, HttpHandler prometheus) {
+    public HttpHandler routes(Executor workers, ListenerSettings settings, Health health, HttpHandler prometheus) {
         Guard bearer = call -> {
             String header = call.authorization();
             if (!call.hasAuthorization()) {
@@ -86,8 +87,9 @@ public final class Console {
             }
             call.principal(email);
         };
-        return new RouteTable(workers, maxBodyBytes)
-                .raw(Methods.GET, "/healthcheck", Responses::emptyObject)
+        return new RouteTable(workers, settings)
+                .raw(Methods.GET, "/healthcheck", health::health)
+                .raw(Methods.GET, "/readycheck", health::readiness)
                 .raw(Methods.GET, "/metrics", prometheus)
                 .add(authenticateRoute())
                 .add(Methods.GET, "/v1/console/identity/{id}/sessions", bearer, Execution.WORKER, api::sessions)

@@ -1,6 +1,7 @@
 package io.guildhall.runtime.http;
 
 import io.guildhall.runtime.session.SessionToken;
+import io.guildhall.runtime.util.Utf16;
 import io.guildhall.spi.ApiException;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
@@ -15,13 +16,20 @@ import java.util.Optional;
 public final class Call {
     private final HttpServerExchange exchange;
     private final byte[] rawBody;
+    private final ClientAddress clientAddress;
     private JsonBody body;
     private SessionToken session;
     private Object principal;
 
-    Call(HttpServerExchange exchange, byte[] rawBody) {
+    Call(HttpServerExchange exchange, byte[] rawBody, ClientAddress clientAddress) {
         this.exchange = exchange;
         this.rawBody = rawBody;
+        this.clientAddress = clientAddress;
+    }
+
+    /** The client's address: the peer, or what trusted proxies forwarded (for per-address limits). */
+    public String clientAddress() {
+        return clientAddress.of(exchange);
     }
 
     public String pathParam(String name) {
@@ -39,7 +47,7 @@ public final class Call {
 
     /** The same call with another body (what a module's before hook made of it); the session stays. */
     public Call withBody(byte[] replacement) {
-        Call changed = new Call(exchange, replacement);
+        Call changed = new Call(exchange, replacement, clientAddress);
         changed.session = session;
         return changed;
     }
@@ -64,11 +72,6 @@ public final class Call {
         return exchange.getRequestHeaders().getFirst(name);
     }
 
-    /** The address of the client's socket. */
-    public String peerAddress() {
-        java.net.InetSocketAddress peer = exchange.getSourceAddress();
-        return peer == null || peer.getAddress() == null ? "" : peer.getAddress().getHostAddress();
-    }
 
     /** A query parameter by proto name or lowerCamelCase name; the first value when repeated. */
     public Optional<String> query(String name) {
@@ -85,6 +88,13 @@ public final class Call {
         Deque<String> values = exchange.getQueryParameters().get(name);
         if (values == null) {
             values = exchange.getQueryParameters().get(JsonBody.camel(name));
+        }
+        if (values != null) {
+            for (String value : values) {
+                if (!Utf16.isValid(value) || value.indexOf('\uFFFD') >= 0) {
+                    throw ApiException.invalid("Query parameter " + name + " is not valid UTF-8.");
+                }
+            }
         }
         return values;
     }
@@ -128,12 +138,6 @@ public final class Call {
     /** The principal set by the guard when it has the given type, else null. */
     public <T> T principal(Class<T> type) {
         return type.isInstance(principal) ? type.cast(principal) : null;
-    }
-
-    /** The peer's IP address as text. */
-    public String clientAddress() {
-        java.net.InetSocketAddress peer = exchange.getSourceAddress();
-        return peer == null || peer.getAddress() == null ? "" : peer.getAddress().getHostAddress();
     }
 
     /** The verified session of a bearer-authenticated call. */

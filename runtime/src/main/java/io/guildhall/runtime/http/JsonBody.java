@@ -1,23 +1,33 @@
 package io.guildhall.runtime.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
+import io.guildhall.runtime.util.Utf16;
 import io.guildhall.spi.ApiException;
 import io.guildhall.spi.RequestBody;
 
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * A request body as the gateway reads it: field names in snake_case or lowerCamelCase, unknown
- * fields ignored, JSON null as absent, int64 as number or numeric string.
+ * fields ignored, JSON null as absent, int64 as number or numeric string. Strict where a lenient
+ * decoder would let bad data in: invalid or overlong UTF-8, duplicate keys (as Nakama's decoder) and
+ * strings with lone UTF-16 surrogates (escaped as {@code \ud800}) are 400.
  */
 public final class JsonBody implements RequestBody {
     private static final JsonBody EMPTY = new JsonBody(MissingNode.getInstance());
+    private static final ObjectReader READER = Json.MAPPER.reader().with(StreamReadFeature.STRICT_DUPLICATE_DETECTION);
 
     private final JsonNode node;
 
@@ -71,9 +81,10 @@ public final class JsonBody implements RequestBody {
         if (bytes.length == 0) {
             return EMPTY;
         }
+        requireUtf8(bytes);
         JsonNode node;
         try {
-            node = Json.MAPPER.readTree(bytes);
+            node = READER.readTree(bytes);
         } catch (JsonProcessingException e) {
             throw ApiException.invalid("Invalid JSON body: " + shorten(e.getOriginalMessage()));
         } catch (IOException e) {
@@ -85,7 +96,45 @@ public final class JsonBody implements RequestBody {
         if (!node.isObject()) {
             throw ApiException.invalid("Invalid JSON body: expected an object.");
         }
+        requireValidStrings(node);
         return new JsonBody(node);
+    }
+
+    /** Jackson lets overlong and other invalid UTF-8 through in places; the JDK's decoder does not. */
+    private static void requireUtf8(byte[] bytes) {
+        for (byte b : bytes) {
+            if (b < 0) {
+                try {
+                    StandardCharsets.UTF_8.newDecoder()
+                            .onMalformedInput(CodingErrorAction.REPORT)
+                            .onUnmappableCharacter(CodingErrorAction.REPORT)
+                            .decode(ByteBuffer.wrap(bytes));
+                } catch (CharacterCodingException e) {
+                    throw ApiException.invalid("Invalid JSON body: not valid UTF-8.");
+                }
+                return;
+            }
+        }
+    }
+
+    /** Every field name and string value, at any depth, must be valid UTF-16 (no lone surrogate). */
+    private static void requireValidStrings(JsonNode node) {
+        if (node.isTextual()) {
+            if (!Utf16.isValid(node.textValue())) {
+                throw ApiException.invalid("Invalid JSON body: string with an unpaired surrogate.");
+            }
+        } else if (node.isObject()) {
+            Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
+            while (fields.hasNext()) {
+                Map.Entry<String, JsonNode> field = fields.next();
+                if (!Utf16.isValid(field.getKey())) {
+                    throw ApiException.invalid("Invalid JSON body: string with an unpaired surrogate.");
+                }
+                requireValidStrings(field.getValue());
+            }
+        } else if (node.isArray()) {
+            node.forEach(JsonBody::requireValidStrings);
+        }
     }
 
     /** A body made from fields (e.g. what a before hook returned), read exactly like a parsed one. */
@@ -104,8 +153,17 @@ public final class JsonBody implements RequestBody {
         return fields;
     }
 
-    /** Decoder messages quote the offending input; keep error bodies small. */
+    /**
+     * Decoder messages quote the offending input (keep error bodies small) and may suggest a decoder
+     * feature to enable: a client has no use for the name of a library switch.
+     */
     private static String shorten(String message) {
+        for (String hint : new String[]{": enable `", " (for example, enable", "; enable `", " (or enable"}) {
+            int at = message.indexOf(hint);
+            if (at >= 0) {
+                message = message.substring(0, at);
+            }
+        }
         return message.length() <= 200 ? message : message.substring(0, 200) + "...";
     }
 

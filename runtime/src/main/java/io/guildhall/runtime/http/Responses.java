@@ -3,6 +3,8 @@ package io.guildhall.runtime.http;
 import io.guildhall.runtime.store.StoreException;
 import io.guildhall.spi.ApiException;
 import io.guildhall.spi.Code;
+import io.undertow.io.IoCallback;
+import io.undertow.io.Sender;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
@@ -56,6 +58,28 @@ public final class Responses {
 
     /** Answers a failure; anything that is not an ApiException is logged and becomes a bare 500. */
     public static void error(HttpServerExchange exchange, Throwable failure) {
+        error(exchange, failure, IoCallback.END_EXCHANGE);
+    }
+
+    /**
+     * As above, then runs {@code written} (on the IO thread) once the answer is written, instead of
+     * ending the exchange: the caller ends it, e.g. after draining the rest of a refused body.
+     */
+    static void errorThen(HttpServerExchange exchange, Throwable failure, Runnable written) {
+        error(exchange, failure, new IoCallback() {
+            @Override
+            public void onComplete(HttpServerExchange ex, Sender sender) {
+                written.run();
+            }
+
+            @Override
+            public void onException(HttpServerExchange ex, Sender sender, java.io.IOException exception) {
+                IoCallback.END_EXCHANGE.onException(ex, sender, exception);
+            }
+        });
+    }
+
+    private static void error(HttpServerExchange exchange, Throwable failure, IoCallback callback) {
         Throwable cause = unwrap(failure);
         ApiException error;
         if (cause instanceof ApiException api) {
@@ -81,7 +105,7 @@ public final class Responses {
         var body = Json.MAPPER.createObjectNode();
         body.put("code", error.code().number());
         body.put("message", error.getMessage());
-        send(exchange, status, Json.bytes(body));
+        send(exchange, status, Json.bytes(body), callback);
     }
 
     static Throwable unwrap(Throwable failure) {
@@ -93,6 +117,10 @@ public final class Responses {
     }
 
     private static void send(HttpServerExchange exchange, int status, byte[] bytes) {
+        send(exchange, status, bytes, IoCallback.END_EXCHANGE);
+    }
+
+    private static void send(HttpServerExchange exchange, int status, byte[] bytes, IoCallback callback) {
         if (exchange.isResponseStarted()) {
             exchange.endExchange();
             return;
@@ -102,6 +130,8 @@ public final class Responses {
         headers.put(Headers.CONTENT_TYPE, "application/json");
         headers.put(Headers.CACHE_CONTROL, "no-store, no-cache, must-revalidate");
         headers.put(ALLOW_ORIGIN, "*");
-        exchange.getResponseSender().send(ByteBuffer.wrap(bytes));
+        // known before the body is written, so that gzip is chosen by size (see HttpRules)
+        headers.put(Headers.CONTENT_LENGTH, bytes.length);
+        exchange.getResponseSender().send(ByteBuffer.wrap(bytes), callback);
     }
 }

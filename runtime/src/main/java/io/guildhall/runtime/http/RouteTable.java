@@ -17,14 +17,14 @@ public final class RouteTable {
     public static final io.undertow.util.AttachmentKey<String> ROUTE = io.undertow.util.AttachmentKey.create(String.class);
 
     private final Executor workers;
-    private final long maxBodyBytes;
+    private final ListenerSettings settings;
     private final RoutingHandler router = new RoutingHandler()
             .setFallbackHandler(exchange -> Responses.error(exchange, HttpError.notFound()))
             .setInvalidMethodHandler(exchange -> Responses.error(exchange, HttpError.methodNotAllowed()));
 
-    public RouteTable(Executor workers, long maxBodyBytes) {
+    public RouteTable(Executor workers, ListenerSettings settings) {
         this.workers = workers;
-        this.maxBodyBytes = maxBodyBytes;
+        this.settings = settings;
     }
 
     /** One route, for a surface that serves another surface's route too (console sign-in on the analytics port). */
@@ -32,7 +32,7 @@ public final class RouteTable {
     }
 
     public RouteTable add(HttpString method, String path, Guard guard, Execution execution, Endpoint endpoint) {
-        router.add(method, path, named(path, new ApiHandler(guard, execution, endpoint, workers, maxBodyBytes)));
+        router.add(method, path, named(path, new ApiHandler(guard, execution, endpoint, workers, settings)));
         return this;
     }
 

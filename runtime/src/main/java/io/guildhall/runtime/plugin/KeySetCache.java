@@ -72,6 +72,7 @@ public final class KeySetCache implements KeySets {
     }
 
     @Override
+    @SuppressWarnings("unchecked")
     public <K> K key(URI source, Parser<K> parser, String keyId) throws IOException {
         Map<String, K> keys = keys(source, parser);
         K found = keys.get(keyId);
@@ -80,11 +81,26 @@ public final class KeySetCache implements KeySets {
         }
         Source key = new Source(source, parser);
         Entry seen = entries.getIfPresent(key);
+        if (seen != null && seen.usable(clock.millis()) && seen.keys().get(keyId) != null) {
+            // A concurrent caller's refetch brought the key in since we looked.
+            return (K) seen.keys().get(keyId);
+        }
         if (seen != null && clock.millis() < seen.fetchedAt() + refetchInterval.toMillis()) {
             return null;
         }
         Map<String, K> refreshed = usableKeys(source, refresh(key, seen));
         return refreshed.get(keyId);
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <K> K cachedKey(URI source, Parser<K> parser, String keyId) {
+        Entry entry = entries.getIfPresent(new Source(source, parser));
+        long now = clock.millis();
+        if (entry == null || !entry.usable(now) || now >= entry.freshUntil()) {
+            return null;
+        }
+        return (K) entry.keys().get(keyId);
     }
 
     @SuppressWarnings("unchecked")

@@ -3,6 +3,8 @@ package io.guildhall.runtime.session;
 import io.guildhall.runtime.store.KvMap;
 import io.guildhall.runtime.store.Store;
 import io.guildhall.runtime.util.UuidV7;
+import io.guildhall.spi.ApiException;
+import io.guildhall.spi.Code;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,6 +27,8 @@ public final class Revocations {
     private static final String SESSION = "s:";
     private static final String REFRESH = "r:";
     private static final String USER = "u:";
+    /** The mark of a deleted account: every token, whenever minted, is invalid. */
+    private static final long DELETED = Long.MAX_VALUE;
 
     private final Store store;
     private final KvMap map;
@@ -84,15 +88,49 @@ public final class Revocations {
         return minted < mark.invalidBeforeMillis;
     }
 
-    /** The millisecond to mint a new token id at: never before the user's last invalidation. */
     /** Entries held in memory (token ids and per-user marks): the revocation set size. */
     public long size() {
         return sessionIds.size() + refreshIds.size() + users.size();
     }
 
+    /**
+     * The millisecond to mint a new token id at: never before the user's last invalidation. A
+     * deleted account gets none (404): a sign-in that read it before the delete must not mint after.
+     */
     public long mintTime(UUID userId, long nowMillis) {
         UserMark mark = users.get(userId);
+        if (mark != null && mark.invalidBeforeMillis == DELETED) {
+            throw new ApiException(Code.NOT_FOUND, "User account not found.");
+        }
         return mark == null ? nowMillis : Math.max(nowMillis, mark.invalidBeforeMillis);
+    }
+
+    /**
+     * For {@code session.single_session}: picks the new session's mint time and invalidates every
+     * token minted before it, in one store write. Mint times strictly increase per user, so of
+     * concurrent sign-ins exactly the last one written survives, even within one millisecond.
+     */
+    public CompletableFuture<Long> startSingleSession(UUID userId, long nowMillis) {
+        return store.write(() -> {
+            UserMark old = users.get(userId);
+            if (old != null && old.invalidBeforeMillis == DELETED) {
+                throw new ApiException(Code.NOT_FOUND, "User account not found.");
+            }
+            long mintAt = old == null ? nowMillis : Math.max(nowMillis, old.invalidBeforeMillis + 1);
+            putMark(userId, mintAt);
+            return mintAt;
+        });
+    }
+
+    /**
+     * Invalidates every token of a deleted account, including any a racing sign-in may still mint
+     * (see {@link #mintTime}), as part of the delete's own store write. Kept until every token minted
+     * before it has expired, like any other mark.
+     */
+    public void markDeletedWithinWrite(UUID userId, long nowMillis) {
+        UserMark mark = new UserMark(DELETED, nowMillis / 1000 + longestLifetimeSec + 1);
+        map.put(USER + userId, ascii(mark.invalidBeforeMillis + ":" + mark.keepUntilSec));
+        users.put(userId, mark);
     }
 
     /** Revokes one token id for session tokens, refresh tokens, or both (a null id is skipped). */
@@ -123,13 +161,19 @@ public final class Revocations {
     /** Invalidates every token of the user minted before {@code beforeMillis}. */
     public CompletableFuture<Void> revokeAllBefore(UUID userId, long beforeMillis) {
         return store.write(() -> {
-            UserMark old = users.get(userId);
-            long before = old == null ? beforeMillis : Math.max(old.invalidBeforeMillis, beforeMillis);
-            UserMark mark = new UserMark(before, before / 1000 + longestLifetimeSec + 1);
-            map.put(USER + userId, ascii(mark.invalidBeforeMillis + ":" + mark.keepUntilSec));
-            users.put(userId, mark);
+            putMark(userId, beforeMillis);
             return null;
         });
+    }
+
+    private void putMark(UUID userId, long beforeMillis) {
+        UserMark old = users.get(userId);
+        long before = old == null ? beforeMillis : Math.max(old.invalidBeforeMillis, beforeMillis);
+        long keepUntil = old != null && old.invalidBeforeMillis == DELETED ? old.keepUntilSec
+                : before / 1000 + longestLifetimeSec + 1;
+        UserMark mark = new UserMark(before, keepUntil);
+        map.put(USER + userId, ascii(mark.invalidBeforeMillis + ":" + mark.keepUntilSec));
+        users.put(userId, mark);
     }
 
     /** Drops entries that can no longer match a live token; run periodically. */

@@ -80,6 +80,10 @@ public final class GroupCommitStore implements Store {
     private volatile StoreException broken;
     private volatile long writes;
     private volatile long commits;
+    /** True while the last commit attempt failed (writes are being failed and retried). */
+    private volatile boolean commitFailing;
+    /** Told once when the store breaks for good. */
+    private volatile java.util.function.Consumer<StoreException> onBroken = failure -> { };
     /** Threads that must never wait for the write lock (a server's IO threads); see {@link #refuseWritesFrom}. */
     private volatile Predicate<Thread> refusedWriters = thread -> false;
 
@@ -116,6 +120,7 @@ public final class GroupCommitStore implements Store {
     static GroupCommitStore start(StoreEngine engine, Duration housekeepingInterval, int loadCompactionPercent) {
         GroupCommitStore store = new GroupCommitStore(Objects.requireNonNull(engine), housekeepingInterval,
                 loadCompactionPercent);
+        engine.bind(store.writeLock);
         store.committer.start();
         return store;
     }
@@ -221,6 +226,36 @@ public final class GroupCommitStore implements Store {
         }
     }
 
+    /**
+     * True while writes can be made durable: not closed, not broken, and the last commit worked. A
+     * volatile read, cheap enough for a health check on an IO thread.
+     */
+    public boolean healthy() {
+        return !closed && broken == null && !commitFailing && engine.usable();
+    }
+
+    /**
+     * Called (once, on the committer thread) when the store breaks for good: a sync failed or the engine
+     * closed itself. Nothing unacknowledged is lost by exiting then: every write acknowledged was synced.
+     */
+    public void onBroken(java.util.function.Consumer<StoreException> handler) {
+        this.onBroken = Objects.requireNonNull(handler, "handler");
+    }
+
+    /**
+     * Writes a consistent copy of the store into {@code target} (a folder that is absent or empty)
+     * while writes go on; a server started on that folder has every write acknowledged before this
+     * call. Blocks for as long as the copy takes.
+     *
+     * @throws StoreException if the engine cannot take backups, the store is closed, or copying fails
+     */
+    public Backup backup(java.nio.file.Path target) {
+        if (closed) {
+            throw new StoreException("store is closed");
+        }
+        return engine.backup(target);
+    }
+
     /** Writes whose mutation ran without throwing. */
     public long writeCount() {
         return writes;
@@ -291,8 +326,7 @@ public final class GroupCommitStore implements Store {
                     engine.sync();
                     syncNanos = System.nanoTime() - began;
                 } catch (RuntimeException e) {
-                    broken = new StoreException("sync failed; the store accepts no more writes until restart", e);
-                    log.error("store sync failed for {}; refusing further writes", engine, e);
+                    breakFor(new StoreException("sync failed; the store accepts no more writes until restart", e));
                     failRound(round, broken);
                     return;
                 }
@@ -305,11 +339,19 @@ public final class GroupCommitStore implements Store {
                 releaseBarrierIfIdle();
             }
         } catch (RuntimeException | Error e) {
-            broken = new StoreException("store committer died", e);
-            log.error("store committer died for {}", engine, e);
+            breakFor(new StoreException("store committer died", e));
         } finally {
             failLeftovers();
         }
+    }
+
+    private void breakFor(StoreException failure) {
+        broken = failure;
+        log.error("{}: {}; refusing further writes", engine, failure.getMessage(), failure.getCause());
+        // on a thread of its own: the handler may close the store, which waits for this committer
+        Thread notify = new Thread(() -> onBroken.accept(failure), "store-broken");
+        notify.setDaemon(true);
+        notify.start();
     }
 
     /**
@@ -357,8 +399,16 @@ public final class GroupCommitStore implements Store {
                 engine.commit();
                 round.commitNanos = System.nanoTime() - began;
                 lastAttemptFailed = false;
+                commitFailing = false;
                 retryNanos = 0;
             } catch (RuntimeException e) {
+                commitFailing = true;
+                if (!engine.usable()) {
+                    // e.g. MVStore closes itself after a write error (a full disk): retrying cannot help
+                    round.failure = new StoreException("commit failed and the engine closed itself: " + e.getMessage(), e);
+                    breakFor(round.failure);
+                    return round;
+                }
                 retryNanos = Math.min(Math.max(2 * retryNanos, MIN_RETRY_NANOS), MAX_RETRY_NANOS);
                 retryAt = System.nanoTime() + retryNanos;
                 lastAttemptFailed = true;

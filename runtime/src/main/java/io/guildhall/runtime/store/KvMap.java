@@ -20,6 +20,9 @@ public interface KvMap {
     /** Visits every entry (for start-up loading and small scans), in key order where the engine keeps one. */
     void forEach(BiConsumer<String, byte[]> action);
 
+    /** Visits the entries whose key starts with {@code prefix}, in key order: a range read, not a scan. */
+    void forEachWithPrefix(String prefix, BiConsumer<String, byte[]> action);
+
     long size();
 
     /** The greatest key less than or equal to {@code key}, or null. */

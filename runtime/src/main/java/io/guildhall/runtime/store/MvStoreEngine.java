@@ -1,13 +1,18 @@
 package io.guildhall.runtime.store;
 
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.h2.mvstore.FileStore;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
 import org.h2.mvstore.RandomAccessStore;
+import org.h2.mvstore.SFChunk;
+import org.h2.mvstore.SingleFileStore;
 import org.h2.mvstore.type.ByteArrayDataType;
 import org.h2.mvstore.type.StringDataType;
 import org.slf4j.Logger;
@@ -71,9 +76,12 @@ final class MvStoreEngine implements StoreEngine {
     private final MVStore store;
     private final Map<String, KvMap> maps = new ConcurrentHashMap<>();
 
-    private MvStoreEngine(Path file, MVStore store) {
+    private final GatedFileStore files;
+
+    private MvStoreEngine(Path file, MVStore store, GatedFileStore files) {
         this.file = file;
         this.store = store;
+        this.files = files;
     }
 
     static MvStoreEngine open(Path file) {
@@ -82,20 +90,37 @@ final class MvStoreEngine implements StoreEngine {
 
     /** @param fileSystem H2 file system prefix; tests stack a recording one on top of "async:" */
     static MvStoreEngine open(Path file, String fileSystem) {
+        return open(file, fileSystem, () -> { });
+    }
+
+    /**
+     * @param beforeWrite runs before every write to the file, on the writing thread (the
+     *                    write-ahead log uses it to put its records on disk before any chunk that
+     *                    may hold their changes)
+     */
+    static MvStoreEngine open(Path file, String fileSystem, Runnable beforeWrite) {
         MVStore store;
+        GatedFileStore files = new GatedFileStore(beforeWrite);
         try {
+            files.open(fileSystem + file.toAbsolutePath(), false, null);
             store = new MVStore.Builder()
-                    .fileName(fileSystem + file.toAbsolutePath())
+                    .adoptFileStore(files)
                     .autoCommitDisabled()
                     .autoCommitBufferSize(0)
+                    .cacheSize(Integer.getInteger("guildhall.mvstore.cache_mb", 16))
                     .open();
         } catch (RuntimeException e) {
+            try {
+                files.close();
+            } catch (RuntimeException ignored) {
+                // reporting the first failure
+            }
             throw new StoreException("cannot open MVStore file " + file + ": " + e.getMessage(), e);
         }
         store.setRetentionTime(0);
         store.setVersionsToKeep(0);
         log.debug("opened MVStore {} at version {}", file, store.getCurrentVersion());
-        return new MvStoreEngine(file, store);
+        return new MvStoreEngine(file, store, files);
     }
 
     @Override
@@ -123,20 +148,42 @@ final class MvStoreEngine implements StoreEngine {
     }
 
     @Override
+    public boolean usable() {
+        return !store.isClosed();
+    }
+
+    @Override
     public void sync() {
         store.sync();
     }
 
     @Override
     public boolean compactStep() {
-        FileStore<?> files = store.getFileStore();
-        if (files.getChunksFillRate() < CHUNK_FILL_TARGET && store.compact(CHUNK_FILL_TARGET, REWRITE_BYTES)) {
+        return rewriteStep() || shrinkStep();
+    }
+
+    /**
+     * Rewrites the live pages of sparse chunks (up to a bounded amount) and commits, so that the old
+     * chunks are freed and their space reused. Safe beside concurrent map writes.
+     */
+    boolean rewriteStep() {
+        if (store.getFileStore().getChunksFillRate() < CHUNK_FILL_TARGET && store.compact(CHUNK_FILL_TARGET, REWRITE_BYTES)) {
             // compact() only marks live pages dirty; this commit writes them and frees the old chunks
             // (through commit(): it may reuse freed space like any other, so the header goes with it)
             commit();
             store.sync();
             return true;
         }
+        return false;
+    }
+
+    /**
+     * Moves chunks into holes and truncates the file's free tail. Not safe beside concurrent map
+     * writes (H2 2.4.240 trips over the extra data its interim commits then hold): run it with
+     * writers held off.
+     */
+    boolean shrinkStep() {
+        FileStore<?> files = store.getFileStore();
         if (files instanceof RandomAccessStore && store.getFillRate() < FILE_FILL_TARGET) {
             int before = store.getFillRate();
             // moves chunks into holes, syncs and truncates the file's free tail
@@ -163,8 +210,44 @@ final class MvStoreEngine implements StoreEngine {
         store.compact(LOAD_CHUNK_FILL_TARGET, budgetBytes);
     }
 
+    /** Guildhall's format number kept in the file (MVStore's "store version"; 0 in files of format 1). */
+    int formatVersion() {
+        return store.getStoreVersion();
+    }
+
+    /** Sets the format number; written with the next commit. */
+    void setFormatVersion(int version) {
+        store.setStoreVersion(version);
+    }
+
+    /** Estimated memory held by changes not yet written to the file. */
+    long unsavedMemory() {
+        return store.getUnsavedMemory();
+    }
+
+    boolean hasUnsavedChanges() {
+        return store.hasUnsavedChanges();
+    }
+
+    /** Bytes MVStore wrote to its file since it was opened. */
+    long writtenBytes() {
+        return files.written.get();
+    }
+
+    Path file() {
+        return file;
+    }
+
+    /** Closes without writing what is not committed yet (opening failed half way). */
+    void abandon() {
+        store.closeImmediately();
+    }
+
     @Override
     public void close() {
+        if (store.isClosed()) {
+            return; // MVStore closed itself after a write failure; nothing more can be written
+        }
         // A reader that finished while a commit held MVStore's lock could not release its version
         // (deregisterVersionUsage only tryLocks); nothing released it later if no commit followed, and
         // close() then trips an assertion (with -ea; H2 issue #3764). Releasing one now settles it.
@@ -176,5 +259,23 @@ final class MvStoreEngine implements StoreEngine {
     @Override
     public String toString() {
         return "MVStore " + file;
+    }
+
+    /** MVStore's single-file store with a hook before each write. */
+    private static final class GatedFileStore extends SingleFileStore {
+        private final Runnable beforeWrite;
+        final AtomicLong written = new AtomicLong();
+
+        GatedFileStore(Runnable beforeWrite) {
+            super(new HashMap<>());
+            this.beforeWrite = beforeWrite;
+        }
+
+        @Override
+        protected void writeFully(SFChunk chunk, long pos, ByteBuffer src) {
+            beforeWrite.run();
+            written.addAndGet(src.remaining());
+            super.writeFully(chunk, pos, src);
+        }
     }
 }

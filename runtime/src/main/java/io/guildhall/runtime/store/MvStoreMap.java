@@ -8,6 +8,7 @@ import java.util.function.BiPredicate;
 import org.h2.mvstore.Cursor;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
+import org.h2.mvstore.MVStoreException;
 
 /**
  * One MVStore map. Reads register the version they use, so that a commit cannot free (and a later
@@ -23,24 +24,40 @@ final class MvStoreMap implements KvMap {
         this.map = map;
     }
 
+    /**
+     * MVStore reports a failed or closed file with its own unchecked exception; callers see a
+     * StoreException (storage unavailable, 503) like every other storage failure.
+     */
+    private static StoreException unavailable(MVStoreException e) {
+        return new StoreException("MVStore failed: " + e.getMessage(), e);
+    }
+
     @Override
     public byte[] get(String key) {
-        MVStore.TxCounter version = store.registerVersionUsage();
         try {
-            byte[] value = map.get(key);
-            return value == null ? null : value.clone();
-        } finally {
-            store.deregisterVersionUsage(version);
+            MVStore.TxCounter version = store.registerVersionUsage();
+            try {
+                byte[] value = map.get(key);
+                return value == null ? null : value.clone();
+            } finally {
+                store.deregisterVersionUsage(version);
+            }
+        } catch (MVStoreException e) {
+            throw unavailable(e);
         }
     }
 
     @Override
     public boolean containsKey(String key) {
-        MVStore.TxCounter version = store.registerVersionUsage();
         try {
-            return map.containsKey(key);
-        } finally {
-            store.deregisterVersionUsage(version);
+            MVStore.TxCounter version = store.registerVersionUsage();
+            try {
+                return map.containsKey(key);
+            } finally {
+                store.deregisterVersionUsage(version);
+            }
+        } catch (MVStoreException e) {
+            throw unavailable(e);
         }
     }
 
@@ -48,12 +65,20 @@ final class MvStoreMap implements KvMap {
     public void put(String key, byte[] value) {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(value, "value");
-        map.put(key, Arrays.copyOf(value, value.length));
+        try {
+            map.put(key, Arrays.copyOf(value, value.length));
+        } catch (MVStoreException e) {
+            throw unavailable(e);
+        }
     }
 
     @Override
     public void remove(String key) {
-        map.remove(key);
+        try {
+            map.remove(key);
+        } catch (MVStoreException e) {
+            throw unavailable(e);
+        }
     }
 
     @Override
@@ -67,6 +92,27 @@ final class MvStoreMap implements KvMap {
             }
         } finally {
             store.deregisterVersionUsage(version);
+        }
+    }
+
+    @Override
+    public void forEachWithPrefix(String prefix, BiConsumer<String, byte[]> action) {
+        try {
+            MVStore.TxCounter version = store.registerVersionUsage();
+            try {
+                Cursor<String, byte[]> cursor = map.cursor(prefix);
+                while (cursor.hasNext()) {
+                    String key = cursor.next();
+                    if (!key.startsWith(prefix)) {
+                        return;
+                    }
+                    action.accept(key, cursor.getValue().clone());
+                }
+            } finally {
+                store.deregisterVersionUsage(version);
+            }
+        } catch (MVStoreException e) {
+            throw unavailable(e);
         }
     }
 

@@ -1,5 +1,8 @@
 package io.guildhall.runtime.store;
 
+import java.nio.file.Path;
+import java.util.concurrent.locks.Lock;
+
 /**
  * The engine-specific half of the store: files, maps and the two steps of making writes durable.
  * {@link GroupCommitStore} owns locking and acknowledgement; an engine only does what it is told.
@@ -39,6 +42,24 @@ interface StoreEngine extends AutoCloseable {
      * frees those parts. Called under the write lock with writes pending, right before the commit.
      */
     default void compactIntoNextCommit(int budgetBytes) {
+    }
+
+    /** False once the engine cannot write any more without being reopened (it closed itself after a failure). */
+    default boolean usable() {
+        return true;
+    }
+
+    /**
+     * Called once when the store starts, with the lock under which every mutation, {@link #commit()}
+     * and {@link #compactIntoNextCommit} run: an engine with threads of its own takes it to find a
+     * moment between mutations.
+     */
+    default void bind(Lock writeLock) {
+    }
+
+    /** Copies a consistent image of the store into {@code target} while writes go on. */
+    default Backup backup(Path target) {
+        throw new StoreException(this + " cannot take online backups");
     }
 
     /** Closes the files; the caller has committed and synced everything first. */

@@ -27,6 +27,21 @@ public final class Stores {
      * @throws StoreException if the directory cannot be created or the file will not open
      */
     public static GroupCommitStore open(String engine, Path dataDir) {
+        return open(engine, dataDir, WalEngine.Settings.DEFAULTS);
+    }
+
+    /**
+     * @param checkpointBytes   mvstore: write-ahead log bytes that trigger a checkpoint
+     * @param checkpointInterval mvstore: longest time between checkpoints while writes come
+     * @param maxUnsavedBytes   mvstore: B-tree memory not yet in the file that triggers a checkpoint
+     * @see #open(String, Path)
+     */
+    public static GroupCommitStore open(String engine, Path dataDir, long checkpointBytes,
+                                        java.time.Duration checkpointInterval, long maxUnsavedBytes) {
+        return open(engine, dataDir, new WalEngine.Settings(checkpointBytes, checkpointInterval, maxUnsavedBytes));
+    }
+
+    static GroupCommitStore open(String engine, Path dataDir, WalEngine.Settings settings) {
         String name = engine == null || engine.isBlank() ? MVSTORE : engine.trim().toLowerCase(Locale.ROOT);
         if (!ENGINES.contains(name)) {
             throw new IllegalArgumentException("unknown store engine '" + engine + "'; valid engines: "
@@ -39,7 +54,7 @@ public final class Stores {
         }
         StoreEngine opened = name.equals(MAPDB)
                 ? MapDbEngine.open(dataDir.resolve(MAPDB_FILE))
-                : MvStoreEngine.open(dataDir.resolve(MVSTORE_FILE));
+                : WalEngine.open(dataDir, "async:", settings);
         return GroupCommitStore.start(opened, GroupCommitStore.DEFAULT_HOUSEKEEPING_INTERVAL);
     }
 }

@@ -183,15 +183,13 @@ class AuthenticateTest extends ApiTestBase {
     @Test
     void concurrentSignUpsWithOneNewIdentifierShareOneAccount() throws Exception {
         String device = unique("race-");
-        java.util.List<java.util.concurrent.CompletableFuture<ApiClient.Reply>> replies = new java.util.ArrayList<>();
+        java.util.List<java.util.function.Supplier<ApiClient.Reply>> signUps = new java.util.ArrayList<>();
         for (int i = 0; i < 12; i++) {
-            replies.add(java.util.concurrent.CompletableFuture.supplyAsync(
-                    () -> api.authenticate("device", null, ApiClient.json(Map.of("id", device)))));
+            signUps.add(() -> api.authenticate("device", null, ApiClient.json(Map.of("id", device))));
         }
         java.util.Set<String> users = new java.util.HashSet<>();
         int created = 0;
-        for (var future : replies) {
-            ApiClient.Reply reply = future.get();
+        for (ApiClient.Reply reply : io.guildhall.runtime.testing.Concurrently.run(signUps)) {
             assertEquals(200, reply.status(), reply.toString());
             users.add(payload(reply.field("token")).get("uid").asText());
             created += reply.json().path("created").asBoolean() ? 1 : 0;

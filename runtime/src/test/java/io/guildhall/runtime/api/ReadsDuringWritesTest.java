@@ -1,13 +1,14 @@
 package io.guildhall.runtime.api;
 
 import io.guildhall.runtime.testing.ApiClient;
+import io.guildhall.runtime.testing.Concurrently;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -20,19 +21,20 @@ class ReadsDuringWritesTest extends ApiTestBase {
     @Test
     void readsWaitingForACommitStillGetTheirAnswer() throws Exception {
         ApiClient.Reply session = newAccount();
-        long until = System.currentTimeMillis() + 1500;
         ConcurrentLinkedQueue<String> wrong = new ConcurrentLinkedQueue<>();
-        List<CompletableFuture<Integer>> workers = new ArrayList<>();
+        List<Supplier<Integer>> workers = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            workers.add(CompletableFuture.supplyAsync(() -> {
+            workers.add(() -> {
+                long until = System.currentTimeMillis() + 1500;
                 int n = 0;
                 while (System.currentTimeMillis() < until) {
                     api.authenticate("device", null, ApiClient.json(Map.of("id", unique("write-"))));
                     n++;
                 }
                 return n;
-            }));
-            workers.add(CompletableFuture.supplyAsync(() -> {
+            });
+            workers.add(() -> {
+                long until = System.currentTimeMillis() + 1500;
                 int n = 0;
                 while (System.currentTimeMillis() < until) {
                     ApiClient.Reply account = api.get("/v2/account", bearerOf(session));
@@ -47,12 +49,9 @@ class ReadsDuringWritesTest extends ApiTestBase {
                     n++;
                 }
                 return n;
-            }));
+            });
         }
-        int requests = 0;
-        for (CompletableFuture<Integer> worker : workers) {
-            requests += worker.get();
-        }
+        int requests = Concurrently.run(workers).stream().mapToInt(Integer::intValue).sum();
         assertTrue(requests > 50, "too little traffic to mean anything: " + requests);
         assertEquals(List.of(), new ArrayList<>(wrong));
     }

@@ -31,6 +31,10 @@ class ListenerTest {
                 .set(Options.WORKER_TASK_MAX_THREADS, 4).getMap());
     }
 
+    /** The game API's default limits, with a small body limit. */
+    private static final ListenerSettings SETTINGS = ListenerSettings.read(
+            io.guildhall.runtime.config.ConfigLoader.load(new String[0], java.util.Map.of()), "socket").withMaxBodyBytes(1024);
+
     @AfterEach
     void stopWorker() {
         worker.shutdownNow();
@@ -38,7 +42,7 @@ class ListenerTest {
 
     @Test
     void aWrapperAndOptionsApplyToTheirListenerOnly() {
-        RouteTable routes = new RouteTable(worker, 1024)
+        RouteTable routes = new RouteTable(worker, SETTINGS)
                 .add(Methods.GET, "/hello", Guard.NONE, Execution.IO_THREAD, call -> CompletableFuture.completedFuture(null));
         Listener wrapped = Listener.builder("wrapped").address("127.0.0.1").port(0).routes(routes.build())
                 .wrap(next -> exchange -> {
@@ -67,7 +71,7 @@ class ListenerTest {
     void stoppingAnswers503AndDrainsWhatIsInFlight() throws Exception {
         CountDownLatch entered = new CountDownLatch(1);
         CompletableFuture<Object> slow = new CompletableFuture<>();
-        RouteTable routes = new RouteTable(worker, 1024)
+        RouteTable routes = new RouteTable(worker, SETTINGS)
                 .add(Methods.GET, "/slow", Guard.NONE, Execution.WORKER, call -> {
                     entered.countDown();
                     return slow;

@@ -92,6 +92,32 @@ class PluginJarTest {
         assertTrue(e.getMessage().contains("'ticket' is already provided by"), e.getMessage());
     }
 
+    /**
+     * Compiles like a studio does: against the {@code spi} jar alone, so a plugin that needs any
+     * runtime class fails here instead of loading by accident from the test class path.
+     */
+    private static int compileAgainstSpi(Path source, Path build) throws IOException {
+        String spi;
+        try {
+            spi = Path.of(io.guildhall.spi.IdentityProvider.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        } catch (java.net.URISyntaxException e) {
+            throw new IOException(e);
+        }
+        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+        return javac.run(null, null, OutputStream.nullOutputStream(), "-cp", spi, "-d", build.toString(), source.toString());
+    }
+
+    @Test
+    void aPluginCannotCompileAgainstRuntimeClasses(@TempDir Path dir) throws Exception {
+        Path source = dir.resolve("studio/Sneaky.java");
+        Files.createDirectories(source.getParent());
+        Files.writeString(source, """
+                package studio;
+                final class Sneaky { Object mapper = io.guildhall.runtime.http.Json.MAPPER; }
+                """);
+        assertTrue(compileAgainstSpi(source, dir.resolve("out")) != 0, "a runtime class was visible to the plugin");
+    }
+
     /** Compiles the provider (or not) and packs it with a service entry naming {@code serviceClass}. */
     private static void buildJar(Path jar, Path build, String serviceClass, boolean compile) throws IOException {
         Files.createDirectories(jar.getParent());
@@ -99,10 +125,7 @@ class PluginJarTest {
         if (compile) {
             Path source = build.resolve("studio/TicketProvider.java");
             Files.writeString(source, PROVIDER);
-            JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-            int status = javac.run(null, null, null, "-cp", System.getProperty("java.class.path"),
-                    "-d", build.toString(), source.toString());
-            assertEquals(0, status, "the plugin did not compile");
+            assertEquals(0, compileAgainstSpi(source, build), "the plugin did not compile against the SPI alone");
             Files.delete(source);
         }
         try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar)); Stream<Path> files = Files.walk(build)) {

@@ -56,20 +56,62 @@ class NakamaJsSdkTest {
         try (TestServer server = TestServer.start(dataDir);
              TestServer rotating = TestServer.start(rotationDataDir, "--session.refresh_token_rotation=true",
                      "--session.refresh_token_reuse_grace_sec=" + ROTATION_GRACE_SEC)) {
-            ProcessBuilder pb = new ProcessBuilder(List.of(
-                    node(),
-                    "--test",
-                    "--test-force-exit",
-                    "--test-reporter=spec",
-                    SCRIPT));
-            pb.directory(jsDir.toFile());
-            pb.redirectErrorStream(true);
-            Map<String, String> env = pb.environment();
+            Map<String, String> env = new java.util.HashMap<>();
             env.put("GUILDHALL_HOST", "127.0.0.1");
             env.put("GUILDHALL_PORT", Integer.toString(server.port()));
             env.put("GUILDHALL_SERVER_KEY", "defaultkey");
             env.put("GUILDHALL_ROTATION_PORT", Integer.toString(rotating.port()));
             env.put("GUILDHALL_ROTATION_GRACE_SEC", Integer.toString(ROTATION_GRACE_SEC));
+            runNode(jsDir, SCRIPT, env);
+        }
+    }
+
+    private static final String ROTATION_SCRIPT = "nakama-rotation.test.mjs";
+    private static final String KEY_A = "session-key-A-0123456789abcdef0123456789";
+    private static final String KEY_B = "session-key-B-0123456789abcdef0123456789";
+    private static final String REFRESH_A = "refresh-key-A-0123456789abcdef0123456789";
+    private static final String REFRESH_B = "refresh-key-B-0123456789abcdef0123456789";
+
+    /**
+     * A key rotation with restarts: a session the SDK got under keys A keeps working (used and
+     * refreshed) after a restart that signs with keys B and keeps A as previous keys, and ends after
+     * a restart without A.
+     */
+    @Test
+    @Timeout(value = 3 * NODE_TIMEOUT_SECONDS, unit = TimeUnit.SECONDS)
+    void sdkSessionsSurviveASigningKeyRotation(@TempDir Path stateDir) throws Exception {
+        Path jsDir = Path.of(System.getProperty("user.dir"), "src", "test", "js").toAbsolutePath().normalize();
+        Path state = stateDir.resolve("session.json");
+        String[][] phases = {
+                {"sign-in", "--session.encryption_key=" + KEY_A, "--session.refresh_encryption_key=" + REFRESH_A},
+                {"rotated", "--session.encryption_key=" + KEY_B, "--session.previous_encryption_keys=" + KEY_A,
+                        "--session.refresh_encryption_key=" + REFRESH_B, "--session.previous_refresh_encryption_keys=" + REFRESH_A},
+                {"removed", "--session.encryption_key=" + KEY_B, "--session.refresh_encryption_key=" + REFRESH_B}};
+        for (String[] phase : phases) {
+            try (TestServer server = TestServer.start(dataDir, java.util.Arrays.copyOfRange(phase, 1, phase.length))) {
+                runNode(jsDir, ROTATION_SCRIPT, Map.of(
+                        "GUILDHALL_HOST", "127.0.0.1",
+                        "GUILDHALL_PORT", Integer.toString(server.port()),
+                        "GUILDHALL_SERVER_KEY", "defaultkey",
+                        "GUILDHALL_ROTATION_PHASE", phase[0],
+                        "GUILDHALL_STATE_FILE", state.toString()));
+            }
+        }
+    }
+
+    /** Runs one node:test script to completion; fails with its whole output unless it exits 0. */
+    private static void runNode(Path jsDir, String script, Map<String, String> variables) throws Exception {
+        {
+            ProcessBuilder pb = new ProcessBuilder(List.of(
+                    node(),
+                    "--test",
+                    "--test-force-exit",
+                    "--test-reporter=spec",
+                    script));
+            pb.directory(jsDir.toFile());
+            pb.redirectErrorStream(true);
+            Map<String, String> env = pb.environment();
+            env.putAll(variables);
             env.put("NO_COLOR", "1");
             env.put("FORCE_COLOR", "0");
             env.remove("NODE_OPTIONS");
@@ -88,15 +130,15 @@ class NakamaJsSdkTest {
             }
             collector.join(TimeUnit.SECONDS.toMillis(10));
             String output = collector.text();
-            System.out.println("---- node " + SCRIPT + " (port " + server.port() + ") ----");
+            System.out.println("---- node " + script + " (port " + variables.get("GUILDHALL_PORT") + ") ----");
             System.out.println(output);
             System.out.println("---- end of node output ----");
 
             if (!finished) {
-                fail("node " + SCRIPT + " did not finish within " + NODE_TIMEOUT_SECONDS + " s; output:\n" + output);
+                fail("node " + script + " did not finish within " + NODE_TIMEOUT_SECONDS + " s; output:\n" + output);
             }
             assertEquals(0, process.exitValue(),
-                    () -> "node " + SCRIPT + " failed (exit " + process.exitValue() + "); output:\n" + output);
+                    () -> "node " + script + " failed (exit " + process.exitValue() + "); output:\n" + output);
         }
     }
 

@@ -295,6 +295,15 @@ class GroupCommitStoreTest {
                 }
 
                 @Override
+                public void forEachWithPrefix(String prefix, BiConsumer<String, byte[]> action) {
+                    map.forEach((key, value) -> {
+                        if (key.startsWith(prefix)) {
+                            action.accept(key, value);
+                        }
+                    });
+                }
+
+                @Override
                 public long size() {
                     return map.size();
                 }

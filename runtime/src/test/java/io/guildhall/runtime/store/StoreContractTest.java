@@ -118,6 +118,24 @@ abstract class StoreContractTest {
     }
 
     @Test
+    void prefixReadsVisitExactlyTheKeysWithThePrefixInOrder() throws Exception {
+        GroupCommitStore store = open();
+        KvMap map = store.map("prefixed");
+        await(store.write(() -> {
+            for (String key : List.of("u1|b", "u1", "u1|a", "u10|a", "u1}", "u0|z", "u1|\uffee")) {
+                map.put(key, bytes(key));
+            }
+            return null;
+        }));
+        List<String> seen = new java.util.ArrayList<>();
+        map.forEachWithPrefix("u1|", (k, v) -> seen.add(k + "=" + new String(v, UTF_8)));
+        assertEquals(List.of("u1|a=u1|a", "u1|b=u1|b", "u1|\uffee=u1|\uffee"), seen);
+        List<String> none = new java.util.ArrayList<>();
+        map.forEachWithPrefix("u2|", (k, v) -> none.add(k));
+        assertEquals(List.of(), none);
+    }
+
+    @Test
     void mapsAreIndependentAndSurviveReopen() throws Exception {
         GroupCommitStore store = open();
         KvMap users = store.map("users");

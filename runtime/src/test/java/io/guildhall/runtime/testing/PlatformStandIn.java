@@ -45,13 +45,12 @@ public final class PlatformStandIn implements AutoCloseable {
         }
     }
 
-    /** A request as the stand-in saw it. */
+    /** A request as the stand-in saw it; header names are lower-case (the first value of each). */
     public record Request(String method, URI uri, Map<String, String> query, byte[] body, Map<String, String> headers) {
         public String bodyText() {
             return new String(body, StandardCharsets.UTF_8);
         }
 
-        /** A request header's first value (name in any case), or null. */
         public String header(String name) {
             return headers.get(name.toLowerCase(java.util.Locale.ROOT));
         }
@@ -117,10 +116,9 @@ public final class PlatformStandIn implements AutoCloseable {
         try (exchange) {
             String path = exchange.getRequestURI().getPath();
             hits.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet();
-            Map<String, String> headers = new java.util.HashMap<>();
-            exchange.getRequestHeaders().forEach((name, values) -> headers.put(name.toLowerCase(java.util.Locale.ROOT), values.get(0)));
             Request request = new Request(exchange.getRequestMethod(), exchange.getRequestURI(),
-                    query(exchange.getRequestURI().getRawQuery()), exchange.getRequestBody().readAllBytes(), headers);
+                    query(exchange.getRequestURI().getRawQuery()), exchange.getRequestBody().readAllBytes(),
+                    headers(exchange));
             while (mode == Mode.HANG) {
                 try {
                     Thread.sleep(20);
@@ -138,6 +136,16 @@ public final class PlatformStandIn implements AutoCloseable {
                 }
             }
         }
+    }
+
+    private static Map<String, String> headers(HttpExchange exchange) {
+        Map<String, String> headers = new java.util.HashMap<>();
+        exchange.getRequestHeaders().forEach((name, values) -> {
+            if (!values.isEmpty()) {
+                headers.put(name.toLowerCase(java.util.Locale.ROOT), values.get(0));
+            }
+        });
+        return headers;
     }
 
     private static Map<String, String> query(String raw) {

@@ -1,13 +1,17 @@
 package io.guildhall.runtime.testing;
 
 import io.guildhall.runtime.GuildhallServer;
+import io.guildhall.runtime.config.Config;
 import io.guildhall.runtime.config.ConfigLoader;
+import io.guildhall.runtime.store.GroupCommitStore;
 
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 
 /**
  * The real server, in this JVM, on an ephemeral loopback port, with its store files under the
@@ -15,9 +19,11 @@ import java.util.Map;
  */
 public final class TestServer implements AutoCloseable {
     private final GuildhallServer server;
+    private final AtomicBoolean storeFailed;
 
-    private TestServer(GuildhallServer server) {
+    private TestServer(GuildhallServer server, AtomicBoolean storeFailed) {
         this.server = server;
+        this.storeFailed = storeFailed;
     }
 
     /** Starts the server; extra configuration as flags {@code --section.key=value}. */
@@ -27,6 +33,19 @@ public final class TestServer implements AutoCloseable {
 
     /** Starts the server reading time from {@code clock}. */
     public static TestServer start(Path dataDir, java.time.Clock clock, String... flags) {
+        return start(dataDir, clock, null, flags);
+    }
+
+    /**
+     * As above, with the store opened by {@code openStore} (null: as configured). A store failure is
+     * recorded instead of exiting the process (see {@link #storeFailed()}).
+     */
+    public static TestServer start(Path dataDir, Function<Config, GroupCommitStore> openStore, String... flags) {
+        return start(dataDir, java.time.Clock.systemUTC(), openStore, flags);
+    }
+
+    private static TestServer start(Path dataDir, java.time.Clock clock, Function<Config, GroupCommitStore> openStore,
+                                    String... flags) {
         List<String> args = new ArrayList<>(List.of(
                 "--socket.address=127.0.0.1",
                 "--socket.port=0",
@@ -38,7 +57,16 @@ public final class TestServer implements AutoCloseable {
                 "--account.bcrypt_cost=4",
                 "--shutdown_grace_sec=2"));
         args.addAll(List.of(flags));
-        return new TestServer(GuildhallServer.start(ConfigLoader.load(args.toArray(String[]::new), Map.of()), clock));
+        AtomicBoolean failed = new AtomicBoolean();
+        GuildhallServer.Environment process = GuildhallServer.Environment.process();
+        GuildhallServer.Environment environment = new GuildhallServer.Environment(clock, () -> failed.set(true),
+                openStore != null ? openStore : process.openStore());
+        return new TestServer(GuildhallServer.start(ConfigLoader.load(args.toArray(String[]::new), Map.of()), environment), failed);
+    }
+
+    /** True once the server would have exited because its store broke. */
+    public boolean storeFailed() {
+        return storeFailed.get();
     }
 
     public int port() {
