@@ -92,7 +92,11 @@ class MvStoreSustainedLoadTest {
         assertTrue(largest > live / 2, "the B-trees never reached the file: no checkpoint ran");
         // a checkpoint drops the segments it covers (keeping one as the next spare): the log holds what
         // came since the last checkpoint began, a few MiB here, against ~70 MiB logged in all
-        assertTrue(largestLog <= 24 << 20, "log grew to " + largestLog / KIB + " KiB");
+        // The log also holds what arrives while a checkpoint runs, so its bound grows with the write
+        // rate: 24 MiB at the ~75,000 accounts of a cold JVM; a JVM warmed by earlier test classes
+        // writes about twice as many in the same seconds.
+        long logBound = Math.max(24L << 20, (24L << 20) * accounts / 75_000);
+        assertTrue(largestLog <= logBound, "log grew to " + largestLog / KIB + " KiB for " + accounts + " accounts");
 
         // the moved pages are all there after a restart
         GroupCommitStore reopened = Stores.open(Stores.MVSTORE, dir);
