@@ -34,7 +34,10 @@ final class RebuildMetrics {
         Path dir = Path.of(config.string(Setting.DATA_DIR));
         GroupCommitStore store;
         try {
-            store = Stores.open(config.string(Setting.DATA_ENGINE), dir);
+            // opened as the server opens it (engine and write-ahead log settings)
+            store = Stores.open(config.string(Setting.DATA_ENGINE), dir, config.number(Setting.DATA_CHECKPOINT_BYTES),
+                    java.time.Duration.ofSeconds(config.number(Setting.DATA_CHECKPOINT_INTERVAL_SEC)),
+                    config.number(Setting.DATA_CHECKPOINT_UNSAVED_BYTES));
         } catch (RuntimeException e) {
             err.println("rebuild-metrics: cannot open the store in " + dir
                     + " (is a server running on it? stop it first): " + e.getMessage());
