@@ -4,6 +4,7 @@ import io.guildhall.runtime.account.AccountService;
 import io.guildhall.runtime.admin.AdminSocket;
 import io.guildhall.runtime.analytics.Analytics;
 import io.guildhall.runtime.console.Console;
+import io.guildhall.runtime.observe.ServerMetrics;
 import io.guildhall.runtime.http.Listener;
 import io.guildhall.runtime.account.Passwords;
 import io.guildhall.runtime.api.ApiRoutes;
@@ -70,6 +71,7 @@ public final class GuildhallServer implements AutoCloseable {
     private final Listener game;
     private final Listener analyticsListener;
     private final Listener consoleListener;
+    private final ServerMetrics metrics = new ServerMetrics();
     private volatile boolean stopping;
     private boolean closed;
 
@@ -132,6 +134,7 @@ public final class GuildhallServer implements AutoCloseable {
             opened.onBroken(failure -> environment.onStoreFailure().run());
         }
         this.store = opened;
+        metrics.store(opened);
         this.admin = AdminSocket.start(Path.of(config.string(Setting.DATA_DIR)), opened);
         Revocations revocations = new Revocations(store,
                 Math.max(tokens.sessionLifetimeSec(), tokens.refreshLifetimeSec()));
@@ -150,6 +153,8 @@ public final class GuildhallServer implements AutoCloseable {
                 config.integer(Setting.ACCOUNT_MAX_IDENTITIES), loginAttempts);
         moduleAccounts.bind(accounts);
         Authenticator authenticator = new Authenticator(config.string(Setting.SOCKET_SERVER_KEY), tokens, revocations);
+        metrics.gauge("guildhall.revocations", "Revoked token ids and user marks held in memory", revocations::size,
+                "surface", "game");
 
         RefreshRotation rotation = config.bool(Setting.SESSION_REFRESH_TOKEN_ROTATION)
                 ? new RefreshRotation(store, revocations, tokens.sessionLifetimeSec(),
@@ -165,7 +170,8 @@ public final class GuildhallServer implements AutoCloseable {
         try {
             if (analyticsOn || consoleOn) {
                 analytics = new Analytics(config, store, clock);
-                console = new Console(config, passwords, loginAttempts, analytics, clock, worker);
+                console = new Console(config, passwords, loginAttempts, analytics, accounts, clock, worker);
+                analytics.observe(metrics);
             }
             if (analyticsOn && modulesAnalytics == embeddedAnalytics) {
                 embeddedAnalytics.bind(analytics.embeddedClient());
@@ -185,7 +191,8 @@ public final class GuildhallServer implements AutoCloseable {
             this.consoleListener = !consoleOn ? null : listen(Listener.builder("console API")
                     .address(config.string(Setting.CONSOLE_ADDRESS))
                     .port(config.integer(Setting.CONSOLE_PORT))
-                    .routes(console.routes(worker, consoleSettings, health)), consoleSettings);
+                    .routes(console.routes(worker, consoleSettings, health,
+                            metrics.scrape(config.string(Setting.CONSOLE_METRICS_TOKEN)))), consoleSettings);
         } catch (RuntimeException e) {
             listeners.forEach(Listener::stop);
             worker.shutdownNow();
@@ -218,6 +225,7 @@ public final class GuildhallServer implements AutoCloseable {
         Listener listener = builder.idleTimeoutMs(settings.idleTimeoutMs())
                 .undertow(settings::configure)
                 .wrap(handler -> HttpRules.wrap(settings, handler))
+                .wrap(metrics.requests(builder.name()))
                 .start(worker);
         listeners.add(listener);
         return listener;
@@ -419,6 +427,7 @@ public final class GuildhallServer implements AutoCloseable {
         store.close();
         passwords.close();
         plugins.close();
+        metrics.close();
         LOG.info("Guildhall stopped");
     }
 }

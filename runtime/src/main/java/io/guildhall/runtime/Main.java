@@ -13,7 +13,8 @@ import java.util.Arrays;
 /**
  * {@code java -jar guildhall.jar [--config FILE] [--section.key=value ...]} starts the server;
  * {@code backup --to FOLDER [...]} backs its store up (see {@link BackupCommand});
- * {@code hash-password [--cost N]} prints a bcrypt hash of a password read from standard input.
+ * {@code hash-password [--cost N]} prints a bcrypt hash of a password read from standard input;
+ * {@code rebuild-metrics [--config FILE] [...]} rebuilds the session metrics of a stopped server's store.
  */
 public final class Main {
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);
@@ -35,6 +36,10 @@ public final class Main {
         }
         if (args.length > 0 && args[0].equals("hash-password")) {
             System.exit(HashPassword.run(args, System.in, System.out, System.err));
+            return;
+        }
+        if (args.length > 0 && args[0].equals("rebuild-metrics")) {
+            System.exit(RebuildMetrics.run(args, System.getenv(), System.out, System.err));
             return;
         }
         GuildhallServer server;

@@ -25,6 +25,7 @@ import java.util.function.Function;
  * with the rest of the server.
  */
 public final class Analytics {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Analytics.class);
     private final Config config;
     private final Clock clock;
     private final ApiKeys keys;
@@ -48,12 +49,36 @@ public final class Analytics {
                 clock);
         this.revocations = new AnalyticsRevocations(store,
                 Math.max(tokens.sessionLifetimeSec(), tokens.refreshLifetimeSec()));
-        this.store = new AnalyticsStore(store, config.number(Setting.EVENT_SESSIONLESS_EVENTS_GRACE_PERIOD_SEC),
-                config.number(Setting.ANALYTICS_DEDUPE_WINDOW_SEC));
+        this.store = analyticsStore(config, store);
+        if (this.store.metrics().rebuildIfStale()) {
+            LOG.info("Session metrics rebuilt: stored with other settings (or none) than {}",
+                    "analytics.session_inactivity_sec, analytics.idle_cap_sec, analytics.metrics_timezone");
+        }
         this.rejected = new RejectedEvents(config.integer(Setting.ANALYTICS_REJECTED_EVENTS_KEPT));
     }
 
+    /** The analytics rules and metrics over the store, with the configured grace, window and metric settings. */
+    public static AnalyticsStore analyticsStore(Config config, Store store) {
+        for (Setting notNegative : List.of(Setting.ANALYTICS_IDLE_CAP_SEC, Setting.ANALYTICS_SESSION_INACTIVITY_SEC)) {
+            if (config.number(notNegative) < 0) {
+                throw new ConfigException(notNegative.key() + " must not be negative");
+            }
+        }
+        return new AnalyticsStore(store, config.number(Setting.EVENT_SESSIONLESS_EVENTS_GRACE_PERIOD_SEC),
+                config.number(Setting.ANALYTICS_DEDUPE_WINDOW_SEC), config.number(Setting.ANALYTICS_SESSION_INACTIVITY_SEC),
+                config.number(Setting.ANALYTICS_IDLE_CAP_SEC), zone(config));
+    }
+
+    private static java.time.ZoneId zone(Config config) {
+        try {
+            return java.time.ZoneId.of(config.string(Setting.ANALYTICS_METRICS_TIMEZONE));
+        } catch (java.time.DateTimeException e) {
+            throw new ConfigException("analytics.metrics_timezone is not a time zone id: " + e.getMessage());
+        }
+    }
+
     static void validate(Config config) {
+        zone(config);
         String session = config.string(Setting.ANALYTICS_SESSION_SIGNING_KEY);
         String refresh = config.string(Setting.ANALYTICS_REFRESH_SIGNING_KEY);
         for (Setting key : List.of(Setting.ANALYTICS_SESSION_SIGNING_KEY, Setting.ANALYTICS_REFRESH_SIGNING_KEY)) {
@@ -75,11 +100,25 @@ public final class Analytics {
         }
         for (Setting notNegative : List.of(Setting.ANALYTICS_MAX_CLOCK_SKEW_SEC, Setting.ANALYTICS_EVENT_RETENTION_DAYS,
                 Setting.ANALYTICS_IDENTITY_REQUESTS_PER_SEC, Setting.ANALYTICS_ADDRESS_REQUESTS_PER_SEC,
-                Setting.ANALYTICS_REJECTED_EVENTS_KEPT, Setting.EVENT_SESSIONLESS_EVENTS_GRACE_PERIOD_SEC)) {
+                Setting.ANALYTICS_REJECTED_EVENTS_KEPT, Setting.EVENT_SESSIONLESS_EVENTS_GRACE_PERIOD_SEC,
+                Setting.ANALYTICS_IDLE_CAP_SEC, Setting.ANALYTICS_SESSION_INACTIVITY_SEC)) {
             if (config.number(notNegative) < 0) {
                 throw new ConfigException(notNegative.key() + " must not be negative");
             }
         }
+    }
+
+    /** Registers the analytics gauges and counters: revocations, events ingested by kind, sessions open. */
+    public void observe(io.guildhall.runtime.observe.ServerMetrics metrics) {
+        metrics.gauge("guildhall.revocations", "Revoked token ids and user marks held in memory", revocations::size,
+                "surface", "analytics");
+        store.ingested().forEach((kind, count) -> metrics.counter("guildhall.analytics.events.ingested",
+                "Events stored, by kind (session, sessionless, orphaned, non_player)", count,
+                java.util.concurrent.atomic.LongAdder::sum, "kind", kind));
+        long graceMillis = config.number(Setting.EVENT_SESSIONLESS_EVENTS_GRACE_PERIOD_SEC) * 1000;
+        metrics.gauge("guildhall.analytics.sessions.open",
+                "Sessions started today or yesterday whose last activity is within the sessionless grace period",
+                () -> store.metrics().sessionsOpen(clock.millis(), graceMillis));
     }
 
     public AnalyticsStore store() {

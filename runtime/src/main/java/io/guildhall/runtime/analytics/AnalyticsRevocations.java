@@ -21,6 +21,11 @@ public final class AnalyticsRevocations {
         this.revocations = new Revocations(store, "analytics_revocations", longestLifetimeSec);
     }
 
+    /** Entries held in memory (the revocation set size). */
+    public long size() {
+        return revocations.size();
+    }
+
     public boolean isRevokedSession(AnalyticsToken token) {
         return revocations.isRevokedSession(asSessionToken(token));
     }

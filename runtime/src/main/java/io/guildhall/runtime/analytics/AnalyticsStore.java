@@ -29,6 +29,7 @@ public final class AnalyticsStore {
     public static final int MAX_PROPERTY_VALUE = 4096;
     private static final char SEP = '|';
     private static final String END = "\uffff";
+    private static final long[] NO_TIMES = {};
 
     private final Store store;
     private final KvMap identities;
@@ -38,8 +39,27 @@ public final class AnalyticsStore {
     private final KvMap dedupe;
     private final long graceMillis;
     private final long dedupeWindowMillis;
+    private final SessionMetrics metrics;
+    /** Events stored since start, by metric kind (for the Prometheus counters). */
+    private final Map<String, java.util.concurrent.atomic.LongAdder> ingested = new LinkedHashMap<>();
 
     public AnalyticsStore(Store store, long sessionlessGraceSec, long dedupeWindowSec) {
+        this(store, sessionlessGraceSec, dedupeWindowSec, 0, 300, java.time.ZoneOffset.UTC);
+    }
+
+    /**
+     * @param inactivitySec {@code analytics.session_inactivity_sec} (0: off)
+     * @param idleCapSec    {@code analytics.idle_cap_sec} (0: no cap)
+     * @param zone          {@code analytics.metrics_timezone}: where days begin
+     */
+    public AnalyticsStore(Store store, long sessionlessGraceSec, long dedupeWindowSec, long inactivitySec,
+                          long idleCapSec, java.time.ZoneId zone) {
+        this(store, sessionlessGraceSec, dedupeWindowSec, inactivitySec, idleCapSec, zone, true);
+    }
+
+    /** @param keepMetrics false only to measure what keeping the metrics costs ingestion (bench/metrics) */
+    AnalyticsStore(Store store, long sessionlessGraceSec, long dedupeWindowSec, long inactivitySec,
+                   long idleCapSec, java.time.ZoneId zone, boolean keepMetrics) {
         this.store = store;
         this.identities = store.map("analytics_identities");
         this.sessions = store.map("analytics_sessions");
@@ -48,6 +68,24 @@ public final class AnalyticsStore {
         this.dedupe = store.map("analytics_dedupe");
         this.graceMillis = sessionlessGraceSec * 1000;
         this.dedupeWindowMillis = dedupeWindowSec * 1000;
+        this.metrics = new SessionMetrics(store, sessions, events, inactivitySec, idleCapSec, zone, keepMetrics);
+        for (EventRecord.Via via : EventRecord.Via.values()) {
+            ingested.putIfAbsent(via.metricKind(), new java.util.concurrent.atomic.LongAdder());
+        }
+    }
+
+    /** Events stored since start by kind: session, sessionless, orphaned, non_player. */
+    public Map<String, java.util.concurrent.atomic.LongAdder> ingested() {
+        return java.util.Collections.unmodifiableMap(ingested);
+    }
+
+    SessionMetrics sessionMetrics() {
+        return metrics;
+    }
+
+    /** The session metrics, read and rebuilt. */
+    public Metrics metrics() {
+        return new Metrics(store, metrics);
     }
 
     /** What one batch did. */
@@ -67,7 +105,9 @@ public final class AnalyticsStore {
         return store.write(() -> {
             IdentityRecord identity = upsertIdentity(identityId, defaults, custom, nowMillis);
             if (sessionId != null) {
-                putSession(new SessionRecord(identityId, sessionId, nowMillis, nowMillis, 0, expiresAt));
+                SessionRecord session = new SessionRecord(identityId, sessionId, nowMillis, nowMillis, 0, expiresAt);
+                putSession(session);
+                metrics.sessionChanged(session, NO_TIMES, 0);
             }
             return identity;
         });
@@ -122,6 +162,7 @@ public final class AnalyticsStore {
 
     /** Stores a batch of events in one write: de-duplicated, each attributed on its own (see class doc). */
     public CompletableFuture<Appended> appendEvents(List<IncomingEvent> batch, long nowMillis) {
+        List<EventRecord> storedEvents = new ArrayList<>(batch.size());
         return store.write(() -> {
             int attributed = 0;
             int orphaned = 0;
@@ -144,6 +185,7 @@ public final class AnalyticsStore {
                 }
                 EventRecord stored = attribute(event, clientId, nowMillis, touched);
                 events.put(eventKey(stored.identityId(), stored.timestampMillis(), stored.eventId()), Records.event(stored));
+                storedEvents.add(stored);
                 switch (stored.kind()) {
                     case ATTRIBUTED -> attributed++;
                     case ORPHANED -> orphaned++;
@@ -152,7 +194,15 @@ public final class AnalyticsStore {
             }
             touched.sessions.forEach((key, session) -> sessions.put(key, Records.session(session)));
             touched.newSessionIds.forEach((id, key) -> sessionIds.put(id, key.getBytes(StandardCharsets.UTF_8)));
+            touched.sessions.forEach((key, session) -> {
+                Times times = touched.times.get(key);
+                metrics.sessionChanged(session, times == null ? NO_TIMES : times.values, times == null ? 0 : times.count);
+            });
+            metrics.eventsStored(storedEvents);
             return new Appended(attributed, orphaned, nonPlayer, duplicates);
+        }).thenApply(appended -> {
+            storedEvents.forEach(e -> ingested.get(e.via().metricKind()).increment());
+            return appended;
         });
     }
 
@@ -163,6 +213,20 @@ public final class AnalyticsStore {
     private static final class Touched {
         final Map<String, SessionRecord> sessions = new LinkedHashMap<>();
         final Map<String, String> newSessionIds = new LinkedHashMap<>();
+        /** The times of the events this batch attributed, per session key (for the metrics). */
+        final Map<String, Times> times = new java.util.HashMap<>();
+    }
+
+    private static final class Times {
+        long[] values = new long[4];
+        int count;
+
+        void add(long t) {
+            if (count == values.length) {
+                values = java.util.Arrays.copyOf(values, count * 2);
+            }
+            values[count++] = t;
+        }
     }
 
     /** Decides the event's kind and session, extending the session it is attributed to. Under the write lock. */
@@ -171,7 +235,9 @@ public final class AnalyticsStore {
         long t = event.timestampMillis();
         String key = null;
         SessionRecord session = null;
+        EventRecord.Via via = EventRecord.Via.NO_IDENTITY;
         if (!event.sessionId().isEmpty()) {
+            via = EventRecord.Via.GIVEN_SESSION;
             key = touched.newSessionIds.get(event.sessionId());
             if (key == null) {
                 byte[] stored = sessionIds.get(event.sessionId());
@@ -180,6 +246,7 @@ public final class AnalyticsStore {
             session = key == null ? null : session(key, touched);
             if (session != null && !identityId.isEmpty() && !session.identityId().equals(identityId)) {
                 session = null; // another identity's session: this identity's event stays orphaned
+                via = EventRecord.Via.OTHER_IDENTITY_SESSION;
             } else if (session == null && !identityId.isEmpty()) {
                 // A session we did not open (a server names its own): recorded as given.
                 long start = event.sessionIssuedAt() > 0 ? Math.min(event.sessionIssuedAt() * 1000, t) : t;
@@ -191,6 +258,7 @@ public final class AnalyticsStore {
                 identityId = session.identityId();
             }
         } else if (!identityId.isEmpty()) {
+            via = EventRecord.Via.RECENT_SESSION;
             String prefix = identityId + SEP;
             // A timestamp in whole seconds (Nakama's client sends them so) stands for its whole second:
             // an event of a match that ended in the second its session opened still belongs to it.
@@ -200,19 +268,26 @@ public final class AnalyticsStore {
             if (session != null && t > session.lastActivityMillis() + graceMillis) {
                 session = null;
             }
+            if (session == null) {
+                via = EventRecord.Via.NO_RECENT_SESSION;
+            }
         }
         EventRecord.Kind kind;
         String sessionId = "";
         if (session != null) {
             touched.sessions.put(key, session.attribute(t));
+            touched.times.computeIfAbsent(key, k -> new Times()).add(t);
             kind = EventRecord.Kind.ATTRIBUTED;
             sessionId = session.sessionId();
         } else {
             kind = identityId.isEmpty() ? EventRecord.Kind.NON_PLAYER : EventRecord.Kind.ORPHANED;
+            if (kind == EventRecord.Kind.NON_PLAYER) {
+                via = EventRecord.Via.NO_IDENTITY;
+            }
         }
         return new EventRecord(UuidV7.mint(nowMillis), clientId, identityId, sessionId, kind, event.name(),
                 event.value(), event.metadata(), t, nowMillis, event.skewed(), event.source(),
-                event.sessionIssuedAt(), event.sessionExpiresAt());
+                event.sessionIssuedAt(), event.sessionExpiresAt(), via);
     }
 
     /** A session by its key, as this batch left it. */
@@ -260,6 +335,7 @@ public final class AnalyticsStore {
             String to = identityId + SEP + END;
             int erased = 0;
             identities.remove(identityId);
+            metrics.identityErased(identityId, sessions(identityId));
             for (SessionRecord session : sessions(identityId)) {
                 sessionIds.remove(session.sessionId());
                 sessions.remove(sessionKey(session));
@@ -313,7 +389,7 @@ public final class AnalyticsStore {
         return keys.size();
     }
 
-    private static String sessionKey(SessionRecord session) {
+    static String sessionKey(SessionRecord session) {
         return session.identityId() + SEP + time(session.startMillis()) + SEP + session.sessionId();
     }
 
@@ -322,7 +398,7 @@ public final class AnalyticsStore {
     }
 
     /** Milliseconds as 13 digits, so that keys sort by time (good until the year 2286). */
-    private static String time(long millis) {
+    static String time(long millis) {
         String digits = Long.toString(Math.max(0, millis));
         return "0".repeat(Math.max(0, 13 - digits.length())) + digits;
     }

@@ -18,6 +18,8 @@ final class Records {
     private static final byte IDENTITY_V1 = 1;
     private static final byte SESSION_V1 = 1;
     private static final byte EVENT_V1 = 1;
+    /** V1 plus how the event was attributed ({@link EventRecord.Via}). */
+    private static final byte EVENT_V2 = 2;
 
     private Records() {
     }
@@ -60,7 +62,7 @@ final class Records {
 
     static byte[] event(EventRecord r) {
         return write(out -> {
-            out.writeByte(EVENT_V1);
+            out.writeByte(EVENT_V2);
             out.writeUTF(r.eventId());
             out.writeUTF(r.clientId());
             out.writeUTF(r.identityId());
@@ -75,15 +77,37 @@ final class Records {
             out.writeUTF(r.source());
             out.writeLong(r.sessionIssuedAt());
             out.writeLong(r.sessionExpiresAt());
+            out.writeByte(r.via().ordinal());
         });
     }
 
     static EventRecord event(byte[] bytes) {
         return read(bytes, in -> {
-            version(in, EVENT_V1, "event");
-            return new EventRecord(in.readUTF(), in.readUTF(), in.readUTF(), in.readUTF(),
-                    EventRecord.Kind.values()[in.readByte()], in.readUTF(), in.readUTF(), map(in), in.readLong(),
-                    in.readLong(), in.readBoolean(), in.readUTF(), in.readLong(), in.readLong());
+            byte version = in.readByte();
+            if (version != EVENT_V1 && version != EVENT_V2) {
+                throw new IOException("unknown event record version " + version);
+            }
+            String eventId = in.readUTF();
+            String clientId = in.readUTF();
+            String identityId = in.readUTF();
+            String sessionId = in.readUTF();
+            EventRecord.Kind kind = EventRecord.Kind.values()[in.readByte()];
+            String name = in.readUTF();
+            String value = in.readUTF();
+            Map<String, String> metadata = map(in);
+            long timestamp = in.readLong();
+            long received = in.readLong();
+            boolean skewed = in.readBoolean();
+            String source = in.readUTF();
+            long issuedAt = in.readLong();
+            long expiresAt = in.readLong();
+            EventRecord.Via via = version == EVENT_V2 ? EventRecord.Via.values()[in.readByte()] : switch (kind) {
+                case ATTRIBUTED -> EventRecord.Via.GIVEN_SESSION;
+                case ORPHANED -> EventRecord.Via.NO_RECENT_SESSION;
+                case NON_PLAYER -> EventRecord.Via.NO_IDENTITY;
+            };
+            return new EventRecord(eventId, clientId, identityId, sessionId, kind, name, value, metadata, timestamp,
+                    received, skewed, source, issuedAt, expiresAt, via);
         });
     }
 

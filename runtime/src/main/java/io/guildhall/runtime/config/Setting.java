@@ -79,6 +79,9 @@ public enum Setting {
     ANALYTICS_IDENTITY_REQUESTS_PER_SEC("analytics.identity_requests_per_sec", "20", false),
     ANALYTICS_ADDRESS_REQUESTS_PER_SEC("analytics.address_requests_per_sec", "1000", false),
     ANALYTICS_REJECTED_EVENTS_KEPT("analytics.rejected_events_kept", "1000", false),
+    ANALYTICS_IDLE_CAP_SEC("analytics.idle_cap_sec", "300", false),
+    ANALYTICS_SESSION_INACTIVITY_SEC("analytics.session_inactivity_sec", "0", false),
+    ANALYTICS_METRICS_TIMEZONE("analytics.metrics_timezone", "UTC", false),
     /** A list of {name, value}. */
     ANALYTICS_FLAGS("analytics.flags", "", false, "name", "value"),
     EVENT_SESSIONLESS_EVENTS_GRACE_PERIOD_SEC("event.sessionless_events_grace_period_sec", "1800", false),
@@ -87,6 +90,7 @@ public enum Setting {
     CONSOLE_ADDRESS("console.address", "127.0.0.1", false),
     CONSOLE_PORT("console.port", "7451", false),
     CONSOLE_SIGNING_KEY("console.signing_key", "defaultconsolesigningkey-change-me-in-production", true),
+    CONSOLE_METRICS_TOKEN("console.metrics_token", "", true),
     CONSOLE_TOKEN_EXPIRY_SEC("console.token_expiry_sec", "86400", false),
     /** A list of {email, password_hash}; hashes are bcrypt ({@code java -jar guildhall.jar hash-password}). */
     CONSOLE_USERS("console.users", "", true, "email", "*password_hash");

@@ -25,9 +25,11 @@ import java.util.concurrent.Executor;
 public final class Console {
     private final ConsoleTokens tokens;
     private final ConsoleApi api;
+    private final ConsoleMetricsApi metrics;
+    private final ConsoleAccountsApi accounts;
 
-    public Console(Config config, Passwords passwords, LoginAttempts loginAttempts, Analytics analytics, Clock clock,
-                   Executor workers) {
+    public Console(Config config, Passwords passwords, LoginAttempts loginAttempts, Analytics analytics,
+                   io.guildhall.runtime.account.AccountService accounts, Clock clock, Executor workers) {
         String key = config.string(Setting.CONSOLE_SIGNING_KEY);
         if (key.getBytes(StandardCharsets.UTF_8).length < TokenService.MIN_KEY_BYTES) {
             throw new ConfigException("console.signing_key must be at least " + TokenService.MIN_KEY_BYTES + " bytes");
@@ -37,9 +39,27 @@ public final class Console {
                 throw new ConfigException(positive.key() + " must be at least 1");
             }
         }
+        checkMetricsToken(config);
         this.tokens = new ConsoleTokens(key, config.number(Setting.CONSOLE_TOKEN_EXPIRY_SEC), clock);
         this.api = new ConsoleApi(new ConsoleUsers(config.objects(Setting.CONSOLE_USERS)), tokens, passwords, loginAttempts,
                 analytics.store(), analytics.rejected(), new Continue(workers));
+        this.metrics = new ConsoleMetricsApi(analytics.store(), clock);
+        this.accounts = new ConsoleAccountsApi(accounts);
+    }
+
+    /** Beyond loopback, {@code GET /metrics} must not be open to anyone who can reach the port. */
+    private static void checkMetricsToken(Config config) {
+        String address = config.string(Setting.CONSOLE_ADDRESS);
+        boolean loopback;
+        try {
+            loopback = java.net.InetAddress.getByName(address).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            throw new ConfigException("console.address " + address + " does not resolve");
+        }
+        if (!loopback && config.bool(Setting.CONSOLE_ENABLED) && config.string(Setting.CONSOLE_METRICS_TOKEN).isEmpty()) {
+            throw new ConfigException("console.metrics_token must be set when console.address (" + address
+                    + ") is not a loopback address: GET /metrics requires it as a bearer token");
+        }
     }
 
     /** The email of a valid console token, or null. */
@@ -52,7 +72,8 @@ public final class Console {
         return new RouteTable.Route(Methods.POST, "/v1/console/authenticate", Guard.NONE, Execution.WORKER, api::authenticate);
     }
 
-    public HttpHandler routes(Executor workers, ListenerSettings settings, Health health) {
+    /** @param prometheus {@code GET /metrics}, checking its own token */
+    public HttpHandler routes(Executor workers, ListenerSettings settings, Health health, HttpHandler prometheus) {
         Guard bearer = call -> {
             String header = call.authorization();
             if (!call.hasAuthorization()) {
@@ -67,11 +88,22 @@ public final class Console {
         return new RouteTable(workers, settings)
                 .raw(Methods.GET, "/healthcheck", health::health)
                 .raw(Methods.GET, "/readycheck", health::readiness)
+                .raw(Methods.GET, "/metrics", prometheus)
                 .add(authenticateRoute())
                 .add(Methods.GET, "/v1/console/identity/{id}/sessions", bearer, Execution.WORKER, api::sessions)
                 .add(Methods.GET, "/v1/console/identity/{id}/events", bearer, Execution.WORKER, api::events)
                 .add(Methods.GET, "/v1/console/events/non-player", bearer, Execution.WORKER, api::nonPlayerEvents)
                 .add(Methods.GET, "/v1/console/events/rejected", bearer, Execution.IO_THREAD, api::rejected)
+                .add(Methods.GET, "/v1/console/metrics/days", bearer, Execution.WORKER, metrics::days)
+                .add(Methods.GET, "/v1/console/metrics/retention", bearer, Execution.WORKER, metrics::retention)
+                .add(Methods.POST, "/v1/console/metrics/rebuild", bearer, Execution.WORKER, metrics::rebuild)
+                .add(Methods.GET, "/v1/console/identity/{id}/metrics", bearer, Execution.WORKER, metrics::identity)
+                .add(Methods.GET, "/v1/console/account", bearer, Execution.IO_THREAD, accounts::lookup)
+                .add(Methods.POST, "/v1/console/account/{id}/ban", bearer, Execution.WORKER, accounts::ban)
+                .add(Methods.POST, "/v1/console/account/{id}/unban", bearer, Execution.WORKER, accounts::unban)
+                .raw(Methods.GET, "/", ConsolePage.redirectToSlash())
+                .raw(Methods.GET, "/console", ConsolePage.redirectToSlash())
+                .raw(Methods.GET, "/console/*", ConsolePage.handler())
                 .build();
     }
 }

@@ -133,7 +133,11 @@ final class ConsoleApi {
                     .put("identity_id", e.identityId())
                     .put("session_id", e.sessionId())
                     .put("source", e.source())
+                    .put("via", e.via().name())
                     .node();
+            if (!e.via().reason().isEmpty()) {
+                event.put("reason", e.via().reason());
+            }
             if (e.skewed()) {
                 event.put("clock_skewed", true);
             }
@@ -142,7 +146,7 @@ final class ConsoleApi {
         return Json.object().put("events", list).node();
     }
 
-    private static String identityId(Call call) {
+    static String identityId(Call call) {
         String id = call.pathParam("id");
         if (id == null || !id.matches("[A-Za-z0-9_-]{8,128}")) {
             throw ApiException.invalid("Invalid identity id: it must be 8 to 128 characters of A-Z a-z 0-9 _ -");

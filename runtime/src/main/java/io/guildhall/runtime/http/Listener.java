@@ -112,6 +112,10 @@ public final class Listener {
             this.name = name;
         }
 
+        public String name() {
+            return name;
+        }
+
         public Builder address(String address) {
             this.address = address;
             return this;

@@ -13,6 +13,9 @@ import java.util.concurrent.Executor;
  * Routing looks at the path only, so any query string (even a bare {@code ?} or {@code &}) is fine.
  */
 public final class RouteTable {
+    /** The matched route's template ({@code /v1/account/{id}}), for per-route request metrics. */
+    public static final io.undertow.util.AttachmentKey<String> ROUTE = io.undertow.util.AttachmentKey.create(String.class);
+
     private final Executor workers;
     private final ListenerSettings settings;
     private final RoutingHandler router = new RoutingHandler()
@@ -29,7 +32,7 @@ public final class RouteTable {
     }
 
     public RouteTable add(HttpString method, String path, Guard guard, Execution execution, Endpoint endpoint) {
-        router.add(method, path, new ApiHandler(guard, execution, endpoint, workers, settings));
+        router.add(method, path, named(path, new ApiHandler(guard, execution, endpoint, workers, settings)));
         return this;
     }
 
@@ -39,8 +42,15 @@ public final class RouteTable {
 
     /** A route answered by a plain handler (health checks, the bare root). */
     public RouteTable raw(HttpString method, String path, HttpHandler handler) {
-        router.add(method, path, handler);
+        router.add(method, path, named(path, handler));
         return this;
+    }
+
+    private static HttpHandler named(String path, HttpHandler handler) {
+        return exchange -> {
+            exchange.putAttachment(ROUTE, path);
+            handler.handleRequest(exchange);
+        };
     }
 
     public HttpHandler build() {

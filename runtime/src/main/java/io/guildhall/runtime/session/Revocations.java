@@ -88,6 +88,11 @@ public final class Revocations {
         return minted < mark.invalidBeforeMillis;
     }
 
+    /** Entries held in memory (token ids and per-user marks): the revocation set size. */
+    public long size() {
+        return sessionIds.size() + refreshIds.size() + users.size();
+    }
+
     /**
      * The millisecond to mint a new token id at: never before the user's last invalidation. A
      * deleted account gets none (404): a sign-in that read it before the delete must not mint after.

@@ -261,6 +261,22 @@ public final class GroupCommitStore implements Store {
         return writes;
     }
 
+    /** Told about every synced commit (for the Prometheus metrics); the committer thread calls it. */
+    public interface CommitObserver {
+        /**
+         * @param writes      the writes the commit held (the group-commit batch size)
+         * @param commitNanos time to write the commit under the lock
+         * @param syncNanos   time the fsync took
+         */
+        void committed(int writes, long commitNanos, long syncNanos);
+    }
+
+    private volatile CommitObserver observer = (writes, commitNanos, syncNanos) -> { };
+
+    public void observeCommits(CommitObserver observer) {
+        this.observer = observer;
+    }
+
     /** Commits that were synced (each may hold many writes). */
     public long commitCount() {
         return commits;
@@ -304,8 +320,11 @@ public final class GroupCommitStore implements Store {
                     failRound(round, round.failure);
                     continue;
                 }
+                long syncNanos;
                 try {
+                    long began = System.nanoTime();
                     engine.sync();
+                    syncNanos = System.nanoTime() - began;
                 } catch (RuntimeException e) {
                     breakFor(new StoreException("sync failed; the store accepts no more writes until restart", e));
                     failRound(round, broken);
@@ -316,6 +335,7 @@ public final class GroupCommitStore implements Store {
                 compactionDue = true;
                 compactionStepsLeft = MAX_COMPACTION_STEPS;
                 acknowledger.execute(round::succeed);
+                observer.committed(round.acks.size(), round.commitNanos, syncNanos);
                 releaseBarrierIfIdle();
             }
         } catch (RuntimeException | Error e) {
@@ -375,7 +395,9 @@ public final class GroupCommitStore implements Store {
             batch = new ArrayList<>();
             nextBarrier = new CompletableFuture<>();
             try {
+                long began = System.nanoTime();
                 engine.commit();
+                round.commitNanos = System.nanoTime() - began;
                 lastAttemptFailed = false;
                 commitFailing = false;
                 retryNanos = 0;
@@ -531,6 +553,7 @@ public final class GroupCommitStore implements Store {
         final ArrayList<Ack<?>> acks;
         final CompletableFuture<Void> barrier;
         StoreException failure;
+        long commitNanos;
 
         Round(long target, ArrayList<Ack<?>> acks, CompletableFuture<Void> barrier) {
             this.target = target;

@@ -91,9 +91,13 @@ class MvStoreSustainedLoadTest {
                 "file peaked at " + largest / KIB + " KiB for " + live / KIB + " KiB of live data");
         assertTrue(largest > live / 2, "the B-trees never reached the file: no checkpoint ran");
         // a checkpoint drops the segments it covers (keeping one as the next spare): the log holds what
-        // came since the last checkpoint began, a few MiB here (up to ~30 MiB seen on a machine loaded by
-        // other builds, where checkpoints take longer), against ~70 MiB logged in all
-        assertTrue(largestLog <= 40 << 20, "log grew to " + largestLog / KIB + " KiB");
+        // came since the last checkpoint began, a few MiB here, against ~70 MiB logged in all.
+        // The log also holds what arrives while a checkpoint runs, so its bound grows with the write
+        // rate: 24 MiB at the ~75,000 accounts of a cold JVM; a JVM warmed by earlier test classes
+        // writes about twice as many in the same seconds, and a machine loaded by other builds makes
+        // checkpoints slower (up to ~30 MiB seen there).
+        long logBound = Math.max(40L << 20, (24L << 20) * accounts / 75_000);
+        assertTrue(largestLog <= logBound, "log grew to " + largestLog / KIB + " KiB for " + accounts + " accounts");
 
         // the moved pages are all there after a restart
         GroupCommitStore reopened = Stores.open(Stores.MVSTORE, dir);

@@ -1,0 +1,124 @@
+package io.guildhall.runtime.analytics;
+
+import io.guildhall.runtime.store.GroupCommitStore;
+import io.guildhall.runtime.store.Stores;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * bench/metrics: stores EVENTS events in SESSIONS sessions over DAYS days (batches of 100 events,
+ * in flight together as a loaded server has them), once keeping the session metrics and once not,
+ * then times every day's numbers and a full rebuild. Prints Markdown rows for BENCHMARKS.md.
+ */
+public final class MetricsBench {
+    private static final long T0 = LocalDate.of(2026, 1, 1).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
+
+    public static void main(String[] args) throws Exception {
+        int events = Integer.parseInt(System.getProperty("events", "1000000"));
+        int sessions = Integer.parseInt(System.getProperty("sessions", "100000"));
+        int days = Integer.parseInt(System.getProperty("days", "30"));
+        int identities = sessions / 5;
+        Path dir = Files.createTempDirectory("metrics-bench");
+        try {
+            // Untimed warm-up of the JIT on a small data set, both ways.
+            ingest(dir.resolve("warm-on"), 50_000, 5_000, days, 1_000, true);
+            ingest(dir.resolve("warm-off"), 50_000, 5_000, days, 1_000, false);
+            // Alternating runs, the best of each kind: the machine's other load only ever adds time.
+            long off = Long.MAX_VALUE;
+            long on = Long.MAX_VALUE;
+            long offCpu = Long.MAX_VALUE;
+            long onCpu = Long.MAX_VALUE;
+            int rounds = Integer.parseInt(System.getProperty("rounds", "2"));
+            for (int round = 0; round < rounds; round++) {
+                long cpu = cpuMillis();
+                off = Math.min(off, ingest(dir.resolve("off" + round), events, sessions, days, identities, false));
+                offCpu = Math.min(offCpu, cpuMillis() - cpu);
+                cpu = cpuMillis();
+                on = Math.min(on, ingest(dir.resolve("on"), events, sessions, days, identities, true));
+                onCpu = Math.min(onCpu, cpuMillis() - cpu);
+                if (round < rounds - 1) {
+                    delete(dir.resolve("on"));
+                }
+            }
+            System.out.printf("| store %,d events in %,d sessions without the metrics (best of %d) | %,d ms (%,d events/s), process CPU %,d ms |%n",
+                    events, sessions, rounds, off, events * 1000L / off, offCpu);
+            System.out.printf("| the same, keeping the metrics (best of %d) | %,d ms (%,d events/s): %+.1f%% time; process CPU %,d ms: %+.1f%% |%n",
+                    rounds, on, events * 1000L / on, 100.0 * (on - off) / off, onCpu, 100.0 * (onCpu - offCpu) / offCpu);
+            try (GroupCommitStore raw = Stores.open(Stores.MVSTORE, dir.resolve("on"))) {
+                AnalyticsStore store = new AnalyticsStore(raw, 1800, 86400, 0, 300, ZoneOffset.UTC);
+                Metrics metrics = store.metrics();
+                long[] dayMicros = new long[days];
+                long sessionsSeen = 0;
+                for (int round = 0; round < 3; round++) { // the last round is measured (the first ones warm up)
+                    for (int d = 0; d < days; d++) {
+                        long began = System.nanoTime();
+                        Metrics.Day day = metrics.day(LocalDate.of(2026, 1, 1).plusDays(d));
+                        metrics.retention(LocalDate.of(2026, 1, 1).plusDays(d));
+                        dayMicros[d] = (System.nanoTime() - began) / 1000;
+                        sessionsSeen += round == 2 ? day.sessions() : 0;
+                    }
+                }
+                Arrays.sort(dayMicros);
+                System.out.printf("| one day's numbers and retention (%,d days, %,d sessions in all) | median %.1f ms, max %.1f ms |%n",
+                        days, sessionsSeen, dayMicros[days / 2] / 1000.0, dayMicros[days - 1] / 1000.0);
+                Metrics.Rebuilt rebuilt = metrics.rebuild().join();
+                System.out.printf("| full rebuild (%,d sessions, %,d events) | %,d ms |%n", rebuilt.sessions(), rebuilt.events(), rebuilt.millis());
+            }
+        } finally {
+            delete(dir);
+        }
+    }
+
+    /** CPU time of the whole process (all threads: request work, committer, GC): robust to other load on the machine. */
+    private static long cpuMillis() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime() / 1_000_000;
+    }
+
+    private static void delete(Path dir) throws java.io.IOException {
+        try (var walk = Files.walk(dir)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+
+    /** Stores the data set; returns the milliseconds it took. About 1% of the events arrive late. */
+    private static long ingest(Path dir, int events, int sessions, int days, int identities, boolean keepMetrics) {
+        try (GroupCommitStore raw = Stores.open(Stores.MVSTORE, dir)) {
+            AnalyticsStore store = new AnalyticsStore(raw, 1800, 86400, 0, 300, ZoneOffset.UTC, keepMetrics);
+            long spacing = days * 86_400_000L / sessions;
+            int perSession = events / sessions;
+            long began = System.nanoTime();
+            List<CompletableFuture<?>> inFlight = new ArrayList<>();
+            int sessionsPerBatch = Math.max(1, 100 / perSession);
+            for (int first = 0; first < sessions; first += sessionsPerBatch) {
+                List<IncomingEvent> batch = new ArrayList<>(100);
+                for (int s = first; s < Math.min(sessions, first + sessionsPerBatch); s++) {
+                    long start = T0 + s * spacing;
+                    String identity = "bench-identity-" + (s % identities);
+                    String sid = "bench-session-" + s;
+                    inFlight.add(store.authenticate(identity, Map.of(), Map.of(), sid, 0, start));
+                    for (int e = 0; e < perSession; e++) {
+                        long at = start + 45_000L * (e + 1) - (s % 100 == 0 && e == perSession - 1 ? 200_000 : 0);
+                        batch.add(new IncomingEvent(e % 3 == 0 ? "purchase" : "levelUp", null, "1",
+                                Map.of("level", "7"), at, false, identity, sid, 0, 0, "bench"));
+                    }
+                }
+                inFlight.add(store.appendEvents(batch, T0 + (first + 1) * spacing));
+                if (inFlight.size() >= 256) {
+                    inFlight.forEach(CompletableFuture::join);
+                    inFlight.clear();
+                }
+            }
+            inFlight.forEach(CompletableFuture::join);
+            return Math.max(1, (System.nanoTime() - began) / 1_000_000);
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package io.guildhall.runtime.analytics;
+
+import io.guildhall.runtime.store.GroupCommitStore;
+import io.guildhall.runtime.store.Stores;
+import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.RepetitionInfo;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Random event streams (sign-ins, in-order and late events, events naming their own or another
+ * identity's session, sessionless and non-player events, erasures), stored through the
+ * incremental path, then rebuilt: every entry of every metric map must be the same.
+ */
+class SessionMetricsPropertyTest {
+    private static final long T0 = 1_780_000_000_000L;
+    private static final String[] NAMES = {"tick", "buy", "level"};
+
+    @TempDir
+    Path dir;
+
+    @RepeatedTest(12)
+    void incrementalNumbersEqualRebuiltNumbers(RepetitionInfo repetition) throws Exception {
+        long seed = 7919L * repetition.getCurrentRepetition();
+        Random random = new Random(seed);
+        long inactivitySec = random.nextBoolean() ? 0 : 600;
+        long idleCapSec = random.nextBoolean() ? 300 : 0;
+        ZoneId zone = random.nextBoolean() ? ZoneId.of("UTC") : ZoneId.of("America/Los_Angeles");
+        String[] identities = {"player-aaaa", "player-bbbb", "player-cccc", "player-dddd"};
+        List<String> sessionIds = new ArrayList<>();
+        List<String> sessionOwners = new ArrayList<>();
+        int late = 0;
+        try (GroupCommitStore raw = Stores.open(Stores.MVSTORE, dir)) {
+            AnalyticsStore store = new AnalyticsStore(raw, 1800, 86400, inactivitySec, idleCapSec, zone);
+            long now = T0;
+            for (int step = 0; step < 300; step++) {
+                now += random.nextInt(900_000);
+                String identity = identities[random.nextInt(identities.length)];
+                int action = random.nextInt(10);
+                if (action == 0 || sessionIds.isEmpty()) {
+                    String sid = "s" + step;
+                    store.authenticate(identity, Map.of(), Map.of(), sid, 0, now).get(10, TimeUnit.SECONDS);
+                    sessionIds.add(sid);
+                    sessionOwners.add(identity);
+                } else if (action == 9 && step % 50 == 9) {
+                    store.eraseIdentity(identity).get(10, TimeUnit.SECONDS);
+                } else {
+                    List<IncomingEvent> batch = new ArrayList<>();
+                    for (int i = 1 + random.nextInt(5); i > 0; i--) {
+                        long at = now - (random.nextInt(4) == 0 ? random.nextInt(86_400_000) : 0) + random.nextInt(60_000);
+                        late += at < now ? 1 : 0;
+                        int pick = random.nextInt(sessionIds.size());
+                        String sid = random.nextInt(3) == 0 ? "" : sessionIds.get(pick);
+                        String who = random.nextInt(10) == 0 ? "" : random.nextInt(4) == 0 ? identity : sessionOwners.get(pick);
+                        if (random.nextInt(15) == 0) {
+                            sid = "server-named-" + step; // a session a server names, not opened by sign-in
+                        }
+                        batch.add(new IncomingEvent(NAMES[random.nextInt(NAMES.length)], null, "", Map.of(), at, false,
+                                who, sid, 0, 0, "test"));
+                    }
+                    store.appendEvents(batch, now).get(10, TimeUnit.SECONDS);
+                }
+            }
+            SessionMetrics metrics = store.sessionMetrics();
+            Map<String, String> incremental = metrics.dump();
+            store.metrics().rebuild().get(30, TimeUnit.SECONDS);
+            Map<String, String> rebuilt = metrics.dump();
+            assertTrue(incremental.size() > 100, "a data set worth comparing: " + incremental.size());
+            assertTrue(late > 20, "late events happened: " + late);
+            Map<String, String> differences = new java.util.TreeMap<>();
+            rebuilt.forEach((k, v) -> {
+                if (!v.equals(incremental.get(k))) {
+                    differences.put(k, "rebuilt " + v + ", incremental " + incremental.get(k));
+                }
+            });
+            incremental.keySet().stream().filter(k -> !rebuilt.containsKey(k)).forEach(k -> differences.put(k, "only incremental"));
+            assertEquals(Map.of(), differences, "seed " + seed + ", inactivity " + inactivitySec + ", cap " + idleCapSec + ", " + zone);
+        }
+    }
+}
