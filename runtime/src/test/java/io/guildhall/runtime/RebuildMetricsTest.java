@@ -3,7 +3,7 @@ package io.guildhall.runtime;
 import at.favre.lib.crypto.bcrypt.BCrypt;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.guildhall.runtime.testing.ApiClient;
-import io.guildhall.runtime.testing.MutableClock;
+import io.guildhall.runtime.testing.SettableClock;
 import io.guildhall.runtime.testing.TestServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -54,7 +54,7 @@ class RebuildMetricsTest {
 
     @Test
     void refusesAnOpenStoreRebuildsAStoppedOneAndNewSettingsRebuildAtStart() {
-        MutableClock clock = new MutableClock(T0);
+        SettableClock clock = new SettableClock(T0);
         JsonNode before;
         try (TestServer server = TestServer.start(dir, clock, flags())) {
             ApiClient.Reply session = server.analytics().post("/v1/authenticate", ApiClient.basic(KEY),
