@@ -1,5 +1,6 @@
 package bench;
 
+import io.guildhall.spi.module.Blocking;
 import io.guildhall.spi.module.Initializer;
 import io.guildhall.spi.module.ModuleContext;
 import io.guildhall.spi.module.Operations;
@@ -17,8 +18,9 @@ public final class NoopHooks implements ServerModule {
 
     @Override
     public void initModule(ModuleContext context, Initializer init) {
-        init.registerBefore(Operations.AUTHENTICATE_CUSTOM, (ctx, request) -> request);
-        init.registerAfter(Operations.AUTHENTICATE_CUSTOM, (ctx, request, session) -> { });
-        init.registerRpc("echo", (ctx, payload) -> payload);
+        // pure computation: declared so, they run where the request already is (Blocking.NEVER)
+        init.registerBefore(Operations.AUTHENTICATE_CUSTOM, (ctx, request) -> request, Blocking.NEVER);
+        init.registerAfter(Operations.AUTHENTICATE_CUSTOM, (ctx, request, session) -> { }, Blocking.NEVER);
+        init.registerRpc("echo", (ctx, payload) -> payload, Blocking.NEVER);
     }
 }

@@ -50,7 +50,7 @@ public final class ApiRoutes {
         IdentityApi identity = new IdentityApi(plugins, accounts, sessions, then);
         SessionApi session = new SessionApi(tokens, revocations, accounts, rotation, then, options.memoBytes());
         AccountApi account = new AccountApi(accounts, new AccountJson(plugins), then, options.memoBytes());
-        RpcApi rpc = new RpcApi(plugins.rpcs(), httpKey, authenticator);
+        RpcApi rpc = new RpcApi(plugins.rpcs(), httpKey, authenticator, then);
         Guard serverKey = authenticator.guard(Auth.SERVER_KEY);
         Guard bearer = authenticator.guard(Auth.SESSION);
 
@@ -64,8 +64,9 @@ public final class ApiRoutes {
                 .add(Methods.POST, "/v2/account/unlink/{provider}", bearer, Execution.WORKER, identity::unlink)
                 .add(Methods.GET, "/v2/user", bearer, Execution.IO_THREAD, account::users)
                 // RPCs check their own credentials: the runtime HTTP key or a session.
-                .add(Methods.POST, "/v2/rpc/{id}", Guard.NONE, Execution.WORKER, rpc::call)
-                .add(Methods.GET, "/v2/rpc/{id}", Guard.NONE, Execution.WORKER, rpc::call);
+                // on the event loop: each RPC moves to a worker unless its module said it never blocks
+                .add(Methods.POST, "/v2/rpc/{id}", Guard.NONE, Execution.IO_THREAD, rpc::call)
+                .add(Methods.GET, "/v2/rpc/{id}", Guard.NONE, Execution.IO_THREAD, rpc::call);
         routes.hookable(Methods.POST, "/v2/account/session/refresh", serverKey, Execution.IO_THREAD, session::refresh,
                 Operations.SESSION_REFRESH, HookMappings.refresh(tokens));
         routes.hookable(Methods.POST, "/v2/session/logout", bearer, Execution.WORKER, session::logout,
@@ -85,7 +86,8 @@ public final class ApiRoutes {
         if (!hooks.any(operation)) {
             table.add(method, path, guard, execution, endpoint);
         } else {
-            table.add(method, path, guard, Execution.WORKER, new HookedEndpoint<>(operation, hooks, mapping, endpoint));
+            table.add(method, path, guard, hooks.mayBlock(operation) ? Execution.WORKER : execution,
+                    new HookedEndpoint<>(operation, hooks, mapping, endpoint));
         }
     }
 }

@@ -63,7 +63,9 @@ final class IdentityApi {
         IdentityProvider provider = provider(call);
         ApiOperation<AuthenticateRequest, SessionResult> operation = Operations.authenticate(provider.id());
         if (hooks.any(operation)) {
-            return then.onWorkers(() -> authenticateHooked(call, provider, operation));
+            return hooks.mayBlock(operation)
+                    ? then.onWorkers(() -> authenticateHooked(call, provider, operation))
+                    : authenticateHooked(call, provider, operation);
         }
         JsonBody body = call.body();
         Request request = new Request(Operation.AUTHENTICATE, body, call::query);
@@ -81,7 +83,9 @@ final class IdentityApi {
         var context = HookContexts.anonymous(call, asSent.vars());
         AuthenticateRequest request = hooks.runBefore(operation, context, asSent);
         Map<String, String> queries = Map.of("username", request.username());
-        Request proving = new Request(Operation.AUTHENTICATE, JsonBody.of(request.account()),
+        // an unchanged request is proven from the body as sent, not from a copy made of its fields
+        RequestBody account = request == asSent ? body : JsonBody.of(request.account());
+        Request proving = new Request(Operation.AUTHENTICATE, account,
                 name -> Optional.ofNullable(queries.get(name)).or(() -> call.query(name)));
         return then.compose(prove(provider, proving), proof -> signIn(provider, proof, request.create(), request.username(), request.vars(),
                         call.clientAddress()))

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.guildhall.runtime.http.Authenticator;
 import io.guildhall.runtime.http.Call;
+import io.guildhall.runtime.http.Continue;
 import io.guildhall.runtime.http.Json;
 import io.guildhall.runtime.http.RawReply;
 import io.guildhall.runtime.module.Rpcs;
@@ -39,11 +40,13 @@ final class RpcApi {
     private final Rpcs rpcs;
     private final byte[] httpKey;
     private final Authenticator authenticator;
+    private final Continue then;
 
-    RpcApi(Rpcs rpcs, String httpKey, Authenticator authenticator) {
+    RpcApi(Rpcs rpcs, String httpKey, Authenticator authenticator, Continue then) {
         this.rpcs = rpcs;
         this.httpKey = httpKey.getBytes(StandardCharsets.UTF_8);
         this.authenticator = authenticator;
+        this.then = then;
     }
 
     CompletableFuture<?> call(Call call) {
@@ -52,16 +55,24 @@ final class RpcApi {
         if (id == null || id.isEmpty()) {
             throw ApiException.invalid("RPC ID must be set");
         }
-        Rpc rpc = rpcs.find(id);
-        if (rpc == null) {
+        Rpcs.Registered registered = rpcs.find(id);
+        if (registered == null) {
             throw new ApiException(Code.NOT_FOUND, "RPC function not found");
         }
+        Rpc rpc = registered.rpc();
         boolean unwrap = call.queryParameters().containsKey("unwrap");
         String payload = payload(call, unwrap);
         RpcContext context = new RpcContext(
                 session.map(s -> s.userId().toString()), session.map(SessionToken::username),
                 session.map(SessionToken::vars).orElse(Map.of()), session.map(SessionToken::expiresAt).orElse(0L),
                 query(call), call.clientAddress());
+        // Called on the event loop: an RPC that may block moves to a request worker.
+        return registered.mayBlock()
+                ? then.onWorkers(() -> CompletableFuture.completedFuture(invoke(rpc, id, context, payload, unwrap, call)))
+                : CompletableFuture.completedFuture(invoke(rpc, id, context, payload, unwrap, call));
+    }
+
+    private static Object invoke(Rpc rpc, String id, RpcContext context, String payload, boolean unwrap, Call call) {
         String result;
         try {
             result = rpc.call(context, payload);
@@ -81,10 +92,9 @@ final class RpcApi {
         String answer = result == null ? "" : result;
         if (unwrap) {
             String contentType = call.header("Content-Type");
-            return CompletableFuture.completedFuture(new RawReply(contentType == null ? "text/plain" : contentType,
-                    answer.getBytes(StandardCharsets.UTF_8)));
+            return new RawReply(contentType == null ? "text/plain" : contentType, answer.getBytes(StandardCharsets.UTF_8));
         }
-        return CompletableFuture.completedFuture(Json.object().put("id", id).put("payload", answer).node());
+        return Json.object().put("id", id).put("payload", answer).node();
     }
 
     /** The runtime HTTP key (query, then Basic) or a player's session, in Nakama's order. */

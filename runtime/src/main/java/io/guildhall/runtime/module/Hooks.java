@@ -26,13 +26,26 @@ public final class Hooks {
 
     private final Map<ApiOperation<?, ?>, List<Registered<BeforeHook<?>>>> before = new HashMap<>();
     private final Map<ApiOperation<?, ?>, List<Registered<AfterHook<?, ?>>>> after = new HashMap<>();
+    /** Operations with at least one hook that may block: they run on a request worker. */
+    private final java.util.Set<ApiOperation<?, ?>> blocking = new java.util.HashSet<>();
 
-    <Q, R> void addBefore(String module, ApiOperation<Q, R> operation, BeforeHook<Q> hook) {
+    <Q, R> void addBefore(String module, ApiOperation<Q, R> operation, BeforeHook<Q> hook, boolean mayBlock) {
         before.computeIfAbsent(operation, o -> new ArrayList<>()).add(new Registered<>(module, hook));
+        if (mayBlock) {
+            blocking.add(operation);
+        }
     }
 
-    <Q, R> void addAfter(String module, ApiOperation<Q, R> operation, AfterHook<Q, R> hook) {
+    <Q, R> void addAfter(String module, ApiOperation<Q, R> operation, AfterHook<Q, R> hook, boolean mayBlock) {
         after.computeIfAbsent(operation, o -> new ArrayList<>()).add(new Registered<>(module, hook));
+        if (mayBlock) {
+            blocking.add(operation);
+        }
+    }
+
+    /** True when a hook of the operation may block, so the operation must run on a request worker. */
+    public boolean mayBlock(ApiOperation<?, ?> operation) {
+        return blocking.contains(operation);
     }
 
     /** True when the operation has a hook of either kind. */

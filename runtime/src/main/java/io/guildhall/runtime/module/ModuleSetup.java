@@ -11,6 +11,7 @@ import io.guildhall.spi.module.Accounts;
 import io.guildhall.spi.module.AfterHook;
 import io.guildhall.spi.module.ApiOperation;
 import io.guildhall.spi.module.BeforeHook;
+import io.guildhall.spi.module.Blocking;
 import io.guildhall.spi.module.Initializer;
 import io.guildhall.spi.module.ModuleContext;
 import io.guildhall.spi.module.Rpc;
@@ -70,13 +71,13 @@ public final class ModuleSetup implements Initializer {
     }
 
     @Override
-    public void registerRpc(String id, Rpc rpc) {
+    public void registerRpc(String id, Rpc rpc, Blocking blocking) {
         checkOpen();
         if (id == null || !RPC_ID.matcher(id).matches()) {
             throw new PluginException("Plugin " + origin + ": module '" + module + "' registers RPC id '" + id
                     + "'; ids are 1-128 letters, digits and _ . : -");
         }
-        Rpcs.Registered taken = rpcs.add(id, new Rpcs.Registered(module, origin, Objects.requireNonNull(rpc)));
+        Rpcs.Registered taken = rpcs.add(id, new Rpcs.Registered(module, origin, Objects.requireNonNull(rpc), blocking != Blocking.NEVER));
         if (taken != null) {
             throw new PluginException("Plugin " + origin + ": RPC '" + id + "' of module '" + module
                     + "' is already registered by module '" + taken.module() + "' from " + taken.origin());
@@ -85,16 +86,16 @@ public final class ModuleSetup implements Initializer {
     }
 
     @Override
-    public <Q, R> void registerBefore(ApiOperation<Q, R> operation, BeforeHook<Q> hook) {
+    public <Q, R> void registerBefore(ApiOperation<Q, R> operation, BeforeHook<Q> hook, Blocking blocking) {
         checkOpen();
-        hooks.addBefore(module, Objects.requireNonNull(operation), Objects.requireNonNull(hook));
+        hooks.addBefore(module, Objects.requireNonNull(operation), Objects.requireNonNull(hook), blocking != Blocking.NEVER);
         registrations++;
     }
 
     @Override
-    public <Q, R> void registerAfter(ApiOperation<Q, R> operation, AfterHook<Q, R> hook) {
+    public <Q, R> void registerAfter(ApiOperation<Q, R> operation, AfterHook<Q, R> hook, Blocking blocking) {
         checkOpen();
-        hooks.addAfter(module, Objects.requireNonNull(operation), Objects.requireNonNull(hook));
+        hooks.addAfter(module, Objects.requireNonNull(operation), Objects.requireNonNull(hook), blocking != Blocking.NEVER);
         registrations++;
     }
 

@@ -8,7 +8,8 @@ import java.util.Map;
 
 /** The RPC functions modules registered, by lower-cased id. Filled during start-up, read-only afterwards. */
 public final class Rpcs {
-    record Registered(String module, String origin, Rpc rpc) {
+    /** An RPC as registered; {@code mayBlock} false runs it on the event loop. */
+    public record Registered(String module, String origin, Rpc rpc, boolean mayBlock) {
     }
 
     private final Map<String, Registered> byId = new HashMap<>();
@@ -19,9 +20,8 @@ public final class Rpcs {
     }
 
     /** The RPC with this id (case-insensitive, as Nakama), or null. */
-    public Rpc find(String id) {
-        Registered registered = byId.get(id.toLowerCase(Locale.ROOT));
-        return registered == null ? null : registered.rpc();
+    public Registered find(String id) {
+        return byId.get(id.toLowerCase(Locale.ROOT));
     }
 
     public int size() {

@@ -205,6 +205,18 @@ class ServerModuleTest {
     }
 
     @Test
+    void anRpcThatMayBlockRunsOnAWorkerAndOneThatNeverBlocksOnTheEventLoop() {
+        String worker = serverRpc("thread", "").json().path("payload").asText();
+        String eventLoop = serverRpc("fast-thread", "").json().path("payload").asText();
+        assertTrue(worker.contains("task"), "a request worker: " + worker);
+        assertTrue(eventLoop.contains("I/O"), "an XNIO IO thread: " + eventLoop);
+
+        // a sign-in whose hooks all never block stays on the event loop, as without hooks
+        assertEquals(200, api.authenticate("custom", null, ApiClient.json(Map.of("id", device("thread-")))).status());
+        assertTrue(seen().lines().anyMatch(line -> line.startsWith("custom-thread:") && line.contains("I/O")), seen());
+    }
+
+    @Test
     void theAccountsApiBansDurablyAndEndsSessions() {
         String id = device("ban-");
         Reply session = api.authenticate("device", null, ApiClient.json(Map.of("id", id)));

@@ -88,6 +88,14 @@ final class StudioModuleSource {
                     init.registerAfter(Operations.ACCOUNT_DELETE, (ctx, request, result) -> seen.add("delete:" + request.userId()));
 
                     init.registerRpc("seen", (ctx, payload) -> String.join("\\n", seen));
+                    init.registerBefore(Operations.AUTHENTICATE_CUSTOM, (ctx, request) -> {
+                        if (request.accountString("id").startsWith("thread-")) {
+                            seen.add("custom-thread:" + Thread.currentThread().getName());
+                        }
+                        return request;
+                    }, Blocking.NEVER);
+                    init.registerRpc("thread", (ctx, payload) -> Thread.currentThread().getName());
+                    init.registerRpc("fast-thread", (ctx, payload) -> Thread.currentThread().getName(), Blocking.NEVER);
                     init.registerRpc("Echo", (ctx, payload) -> payload);
                     init.registerRpc("whoami", (ctx, payload) -> ctx.userId().orElse("server") + "|" + ctx.username().orElse("")
                             + "|" + ctx.vars().getOrDefault("role", "") + "|" + (ctx.expiry() > 0));
