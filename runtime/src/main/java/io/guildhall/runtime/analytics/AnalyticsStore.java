@@ -38,6 +38,10 @@ public final class AnalyticsStore {
     private final KvMap events;
     private final KvMap dedupe;
     private final long graceMillis;
+    /** How far a receive time may be moved up to keep commit order (see {@link #inReceiptOrder}). */
+    private static final long RECEIPT_REORDER_MILLIS = 1000;
+    /** The latest receive time stored; read and written under the store's write lock only. */
+    private long lastReceiptMillis;
     private final long dedupeWindowMillis;
     private final SessionMetrics metrics;
     /** Events stored since start, by metric kind (for the Prometheus counters). */
@@ -160,6 +164,27 @@ public final class AnalyticsStore {
         return merged;
     }
 
+    /**
+     * Concurrent requests take the write lock in another order than their receive times: an event
+     * stamped at receipt (it came without a timestamp) that is at most a second older than the last
+     * one stored is moved up to it, so one session's events are stored in commit order and the
+     * session's metrics extend it instead of re-deriving it as for a late event. Larger steps back
+     * (the clock was set back) are kept as they are. Called under the write lock.
+     */
+    private IncomingEvent inReceiptOrder(IncomingEvent event, long receivedMillis) {
+        long t = event.timestampMillis();
+        if (t != receivedMillis) {
+            return event;
+        }
+        if (t < lastReceiptMillis && lastReceiptMillis - t <= RECEIPT_REORDER_MILLIS) {
+            t = lastReceiptMillis;
+        }
+        lastReceiptMillis = Math.max(lastReceiptMillis, t);
+        return t == event.timestampMillis() ? event : new IncomingEvent(event.name(), event.clientId(), event.value(),
+                event.metadata(), t, event.skewed(), event.identityId(), event.sessionId(), event.sessionIssuedAt(),
+                event.sessionExpiresAt(), event.source());
+    }
+
     /** Stores a batch of events in one write: de-duplicated, each attributed on its own (see class doc). */
     public CompletableFuture<Appended> appendEvents(List<IncomingEvent> batch, long nowMillis) {
         List<EventRecord> storedEvents = new ArrayList<>(batch.size());
@@ -183,7 +208,7 @@ public final class AnalyticsStore {
                 } else {
                     clientId = UuidV7.mint(nowMillis);
                 }
-                EventRecord stored = attribute(event, clientId, nowMillis, touched);
+                EventRecord stored = attribute(inReceiptOrder(event, nowMillis), clientId, nowMillis, touched);
                 events.put(eventKey(stored.identityId(), stored.timestampMillis(), stored.eventId()), Records.event(stored));
                 storedEvents.add(stored);
                 switch (stored.kind()) {

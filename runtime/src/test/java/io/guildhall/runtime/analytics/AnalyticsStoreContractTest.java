@@ -33,6 +33,30 @@ class AnalyticsStoreContractTest {
 
     @ParameterizedTest
     @ValueSource(strings = {Stores.MVSTORE, Stores.MAPDB})
+    void receiveTimesKeepCommitOrderUnlessTheClockWasSetBack(String engine) throws Exception {
+        try (GroupCommitStore raw = Stores.open(engine, dir)) {
+            AnalyticsStore store = new AnalyticsStore(raw, 1800, 86400);
+            await(store.authenticate("player-one", Map.of(), Map.of(), "s1", 0, T0));
+            // stamped at receipt (no timestamp of their own): the second request was received 300 ms
+            // before the first but took the write lock after it
+            await(store.appendEvents(List.of(event("first", null, "player-one", "s1", T0 + 1000)), T0 + 1000));
+            await(store.appendEvents(List.of(event("second", null, "player-one", "s1", T0 + 700)), T0 + 700));
+            // a clock set back by a minute is not papered over
+            await(store.appendEvents(List.of(event("after_reset", null, "player-one", "s1", T0 + 1000 - 60_000)),
+                    T0 + 1000 - 60_000));
+            // an event with a time of its own keeps it
+            await(store.appendEvents(List.of(event("own_time", null, "player-one", "s1", T0 + 200)), T0 + 1000));
+            Map<String, Long> times = new java.util.HashMap<>();
+            store.events("player-one", 100).forEach(e -> times.put(e.name(), e.timestampMillis()));
+            assertEquals(T0 + 1000, times.get("first"));
+            assertEquals(T0 + 1000, times.get("second"), "moved up to the commit order");
+            assertEquals(T0 + 1000 - 60_000, times.get("after_reset"));
+            assertEquals(T0 + 200, times.get("own_time"));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {Stores.MVSTORE, Stores.MAPDB})
     void appendsAttributeDeduplicateEraseAndSurviveReopening(String engine) throws Exception {
         try (GroupCommitStore raw = Stores.open(engine, dir)) {
             AnalyticsStore store = new AnalyticsStore(raw, 1800, 86400);
