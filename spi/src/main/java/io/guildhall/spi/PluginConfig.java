@@ -10,6 +10,12 @@ public interface PluginConfig {
 
     boolean bool(String key, boolean defaultValue);
 
+    /**
+     * An absolute http or https URL (a platform endpoint, a key source); a value that is not one
+     * stops start-up with a message naming the key.
+     */
+    java.net.URI url(String key, String defaultValue);
+
     /** A list value, or a comma-separated string split into a list. */
     List<String> list(String key);
 }

@@ -151,6 +151,20 @@ public final class Config {
             }
 
             @Override
+            public java.net.URI url(String key, String defaultValue) {
+                String value = string(key, defaultValue).trim();
+                try {
+                    java.net.URI uri = new java.net.URI(value);
+                    if (uri.getHost() != null && ("https".equals(uri.getScheme()) || "http".equals(uri.getScheme()))) {
+                        return uri;
+                    }
+                } catch (java.net.URISyntaxException e) {
+                    // reported below
+                }
+                throw new ConfigException(section + "." + key + " must be an absolute http(s) URL, got '" + value + "'");
+            }
+
+            @Override
             public List<String> list(String key) {
                 String value = raw(section + "." + key);
                 if (value == null || value.isBlank()) {

@@ -1,23 +1,14 @@
 package io.guildhall.runtime.module;
 
 import io.guildhall.runtime.plugin.PluginException;
-import io.guildhall.runtime.plugin.PluginHost;
 import io.guildhall.spi.IdentityProvider;
-import io.guildhall.spi.KeySets;
-import io.guildhall.spi.OutboundHttp;
-import io.guildhall.spi.PluginConfig;
-import io.guildhall.spi.analytics.AnalyticsClient;
-import io.guildhall.spi.module.Accounts;
 import io.guildhall.spi.module.AfterHook;
 import io.guildhall.spi.module.ApiOperation;
 import io.guildhall.spi.module.BeforeHook;
 import io.guildhall.spi.module.Blocking;
 import io.guildhall.spi.module.Initializer;
-import io.guildhall.spi.module.ModuleContext;
 import io.guildhall.spi.module.Rpc;
-import org.slf4j.Logger;
 
-import java.time.Clock;
 import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
@@ -40,34 +31,6 @@ public final class ModuleSetup implements Initializer {
         this.hooks = hooks;
         this.rpcs = rpcs;
         this.providers = providers;
-    }
-
-    /** What a module sees of the server. */
-    public record Context(PluginConfig config, Logger logger, PluginHost.Services services) implements ModuleContext {
-        @Override
-        public OutboundHttp http() {
-            return services.http();
-        }
-
-        @Override
-        public KeySets keySets() {
-            return services.keySets();
-        }
-
-        @Override
-        public Clock clock() {
-            return services.clock();
-        }
-
-        @Override
-        public Accounts accounts() {
-            return services.accounts();
-        }
-
-        @Override
-        public AnalyticsClient analytics() {
-            return services.analytics();
-        }
     }
 
     @Override

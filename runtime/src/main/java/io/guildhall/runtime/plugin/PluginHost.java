@@ -168,7 +168,7 @@ public final class PluginHost {
     private void startModules(Config config, Services services) {
         for (ServerModule module : modules) {
             String origin = moduleOrigins.get(module);
-            ModuleContext context = new ModuleSetup.Context(config.section(module.configSection()),
+            ModuleContext context = new PluginContext(config.section(module.configSection()),
                     LoggerFactory.getLogger("module." + module.name()), services);
             ModuleSetup setup = new ModuleSetup(module.name(), origin, hooks, rpcs, provider -> register(provider, origin));
             try {
@@ -189,7 +189,7 @@ public final class PluginHost {
     private void initialise(Config config, Services services) {
         for (IdentityProvider provider : providers.values()) {
             PluginConfig section = config.section(provider.configSection());
-            ProviderContext context = new Context(section, services);
+            ProviderContext context = new PluginContext(section, LoggerFactory.getLogger("provider." + provider.id()), services);
             try {
                 provider.init(context);
             } catch (Exception | LinkageError e) {
@@ -222,23 +222,6 @@ public final class PluginHost {
     /** The RPC functions modules registered. */
     public Rpcs rpcs() {
         return rpcs;
-    }
-
-    private record Context(PluginConfig config, Services services) implements ProviderContext {
-        @Override
-        public OutboundHttp http() {
-            return services.http();
-        }
-
-        @Override
-        public KeySets keySets() {
-            return services.keySets();
-        }
-
-        @Override
-        public Clock clock() {
-            return services.clock();
-        }
     }
 
     /** The bounded threads on which a provider that may block is called; null for one that never blocks. */

@@ -58,7 +58,7 @@ public final class AppleProvider implements IdentityProvider {
     @Override
     public void init(ProviderContext context) {
         bundleIds = context.config().list("bundle_id");
-        URI jwks = Urls.require("social.apple.jwks_url", context.config().string("jwks_url", DEFAULT_JWKS_URL));
+        URI jwks = context.config().url("jwks_url", DEFAULT_JWKS_URL);
         verifier = new AppleTokenVerifier(bundleIds, kid -> context.keySets().key(jwks, AppleKeys.PARSER, kid), context.clock());
         cachedKeys = kid -> {
             AppleKeys.AppleKey key = context.keySets().cachedKey(jwks, AppleKeys.PARSER, kid);

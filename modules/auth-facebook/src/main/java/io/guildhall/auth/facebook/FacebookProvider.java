@@ -59,8 +59,8 @@ public final class FacebookProvider implements IdentityProvider {
         PluginConfig config = context.config();
         String appId = config.string("app_id", "").trim();
         String appSecret = config.string("app_secret", "");
-        URI jwksUrl = url(config, "jwks_url", DEFAULT_JWKS_URL);
-        URI graphUrl = url(config, "graph_url", DEFAULT_GRAPH_URL);
+        URI jwksUrl = config.url("jwks_url", DEFAULT_JWKS_URL);
+        URI graphUrl = config.url("graph_url", DEFAULT_GRAPH_URL);
         List<String> missing = new ArrayList<>();
         if (appId.isEmpty()) {
             missing.add(SECTION + ".app_id is not set: every Facebook token is refused");
@@ -73,19 +73,6 @@ public final class FacebookProvider implements IdentityProvider {
             graph = new GraphTokenVerifier(context.http(), graphUrl, appId, appSecret);
         }
         problem = missing.isEmpty() ? null : String.join("; ", missing);
-    }
-
-    private static URI url(PluginConfig config, String key, String defaultValue) {
-        String value = config.string(key, defaultValue).trim();
-        try {
-            URI uri = URI.create(value);
-            if (("https".equals(uri.getScheme()) || "http".equals(uri.getScheme())) && uri.getHost() != null) {
-                return uri;
-            }
-        } catch (IllegalArgumentException e) {
-            // reported below
-        }
-        throw new IllegalArgumentException(SECTION + "." + key + " must be an http(s) URL, got '" + value + "'");
     }
 
     @Override

@@ -67,14 +67,14 @@ public final class GoogleProvider implements IdentityProvider {
     public void init(ProviderContext context) {
         PluginConfig config = context.config();
         clientIds = config.list("client_ids");
-        URI certs = Urls.require("google_auth.certs_url", config.string("certs_url", DEFAULT_CERTS_URL));
+        URI certs = config.url("certs_url", DEFAULT_CERTS_URL);
         GoogleCertificates parser = new GoogleCertificates(context.clock());
         idTokens = new GoogleIdTokenVerifier(clientIds, kid -> context.keySets().key(certs, parser, kid), context.clock());
         String credentials = config.string("credentials_json", "");
         if (!credentials.isBlank()) {
             playGames = new PlayGamesCodeExchange(context.http(), OAuthClient.parse(credentials),
-                    Urls.require("google_auth.token_url", config.string("token_url", DEFAULT_TOKEN_URL)),
-                    Urls.require("google_auth.players_url", config.string("players_url", DEFAULT_PLAYERS_URL)));
+                    config.url("token_url", DEFAULT_TOKEN_URL),
+                    config.url("players_url", DEFAULT_PLAYERS_URL));
         }
     }
 

@@ -71,7 +71,7 @@ public final class SteamProvider implements IdentityProvider {
         if (appId < 0) {
             throw new IllegalArgumentException("social.steam.app_id must be a Steam app id (a positive number), got " + appId);
         }
-        apiUrl = baseUrl(config.string("api_url", DEFAULT_API_URL));
+        apiUrl = baseUrl(config.url("api_url", DEFAULT_API_URL));
         // Nakama checks none of these; refusing is the safe default (see README, "Steam").
         policy = new TicketAnswer.Policy(
                 config.bool("reject_vac_banned", true),
@@ -79,20 +79,14 @@ public final class SteamProvider implements IdentityProvider {
                 config.bool("reject_family_shared", true));
     }
 
-    private static String baseUrl(String configured) {
-        String url = configured.trim();
+    /** The base the ticket path is appended to: no query or fragment, no trailing slash. */
+    private static String baseUrl(URI configured) {
+        if (configured.getRawQuery() != null || configured.getRawFragment() != null) {
+            throw new IllegalArgumentException("social.steam.api_url must be an http(s) URL without query, got " + configured);
+        }
+        String url = configured.toString();
         while (url.endsWith("/")) {
             url = url.substring(0, url.length() - 1);
-        }
-        URI uri;
-        try {
-            uri = URI.create(url);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("social.steam.api_url is not a URL: " + configured);
-        }
-        if (!("https".equals(uri.getScheme()) || "http".equals(uri.getScheme())) || uri.getHost() == null
-                || uri.getRawQuery() != null || uri.getRawFragment() != null) {
-            throw new IllegalArgumentException("social.steam.api_url must be an http(s) URL without query, got " + configured);
         }
         return url;
     }
