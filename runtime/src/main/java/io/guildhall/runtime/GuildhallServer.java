@@ -21,6 +21,7 @@ import io.guildhall.runtime.analytics.client.AnalyticsClients;
 import io.guildhall.runtime.analytics.client.EmbeddedAnalyticsClient;
 import io.guildhall.runtime.module.ModuleAccounts;
 import io.guildhall.runtime.plugin.KeySetCache;
+import io.guildhall.runtime.plugin.NativeCrypto;
 import io.guildhall.runtime.plugin.PluginHost;
 import io.guildhall.runtime.plugin.SharedHttpClient;
 import io.guildhall.runtime.session.RefreshRotation;
@@ -150,7 +151,7 @@ public final class GuildhallServer implements AutoCloseable {
                 Duration.ofSeconds(config.number(Setting.ACCOUNT_LOGIN_ADDRESS_WINDOW_SEC)),
                 config.number(Setting.ACCOUNT_LOGIN_ATTEMPTS_CACHE_BYTES)), clock);
         AccountService accounts = new AccountService(store, passwords, revocations, worker, plugins::providerFor,
-                config.integer(Setting.ACCOUNT_MAX_IDENTITIES), loginAttempts);
+                config.integer(Setting.ACCOUNT_MAX_IDENTITIES), loginAttempts, config.number(Setting.ACCOUNT_MEMO_CACHE_BYTES));
         moduleAccounts.bind(accounts);
         Authenticator authenticator = new Authenticator(config.string(Setting.SOCKET_SERVER_KEY), tokens, revocations);
         metrics.gauge("guildhall.revocations", "Revoked token ids and user marks held in memory", revocations::size,
@@ -289,7 +290,8 @@ public final class GuildhallServer implements AutoCloseable {
                 Duration.ofSeconds(config.number(Setting.PLUGINS_KEY_CACHE_TTL_SEC)),
                 Duration.ofSeconds(config.number(Setting.PLUGINS_KEY_REFETCH_INTERVAL_SEC)),
                 config.number(Setting.PLUGINS_KEY_CACHE_MAX_BYTES));
-        return new PluginHost.Services(http, keySets, clock, accounts, analytics);
+        return new PluginHost.Services(http, keySets, clock,
+                NativeCrypto.load(config.bool(Setting.PLUGINS_NATIVE_CRYPTO)), accounts, analytics);
     }
 
     /** The game API's port. */

@@ -15,4 +15,7 @@ public interface ProviderContext {
 
     /** The server's clock: read time only from it, so that tests can set it. */
     Clock clock();
+
+    /** The server's signature checks (native where available); use them rather than the JDK's directly. */
+    Crypto crypto();
 }

@@ -13,6 +13,7 @@ import io.guildhall.spi.Proof;
 import io.guildhall.runtime.util.UuidV7;
 
 import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -41,6 +42,22 @@ public final class AccountService {
     private final Function<IdentitySlot, IdentityProvider> slotOwners;
     private final int maxIdentities;
     private final LoginAttempts loginAttempts;
+    /**
+     * What a sign-in needs of an account, by user and stored record (as the API's views are
+     * memoised): decoding the whole record and scanning its identities was a third of the work of
+     * signing in to an existing account, and accounts change far less often than players sign in.
+     */
+    private final Cache<MemoKey, Holder> holders;
+
+    private record Holder(String id, String username, boolean banned, String passwordHash) {
+        static Holder of(UserRecord user) {
+            return new Holder(user.id, user.username, user.banned(), user.passwordHash);
+        }
+
+        long weight() {
+            return MemoKey.WEIGHT + 96 + 2L * (id.length() + username.length() + (passwordHash == null ? 0 : passwordHash.length()));
+        }
+    }
 
     /**
      * @param writers       runs account creation, which takes the store's write lock
@@ -48,10 +65,16 @@ public final class AccountService {
      *                      emails go, which provider's identities {@code GET /v2/user?facebook_ids=} looks up)
      * @param maxIdentities most identities one account may hold ({@code account.max_identities})
      * @param loginAttempts the limiter every password check goes through
+     * @param memoBytes     bound of the sign-in memo ({@code account.memo_cache_bytes})
      */
     public AccountService(Store store, Passwords passwords, Revocations revocations, Executor writers,
                           Function<IdentitySlot, IdentityProvider> slotOwners, int maxIdentities,
-                          LoginAttempts loginAttempts) {
+                          LoginAttempts loginAttempts, long memoBytes) {
+        this.holders = Caffeine.newBuilder()
+                .maximumWeight(memoBytes)
+                .weigher((MemoKey key, Holder holder) -> (int) Math.min(Integer.MAX_VALUE, holder.weight()))
+                .executor(Runnable::run)
+                .build();
         this.store = store;
         this.writers = writers;
         this.slotOwners = slotOwners;
@@ -63,7 +86,7 @@ public final class AccountService {
     }
 
     /** The outcome of a sign-in: the account, and whether this call created it. */
-    public record SignIn(UserRecord user, boolean created) {
+    public record SignIn(String userId, String username, boolean created) {
     }
 
     /** @param clientAddress where the request came from, for the login-attempt limits of password sign-ins */
@@ -93,7 +116,7 @@ public final class AccountService {
         // The write lock may wait for a commit in progress: never take it on an IO thread.
         return hash.thenComposeAsync(passwordHash -> store.write(() -> createLocked(provider, proof, username, passwordHash)), writers)
                 .thenCompose(created -> created != null
-                        ? CompletableFuture.completedFuture(new SignIn(created, true))
+                        ? CompletableFuture.completedFuture(new SignIn(created.id, created.username, true))
                         // Another request created this identity first: sign in to that account instead.
                         : signInExisting(accounts.ownerOf(provider.id(), proof.subject()), proof, clientAddress));
     }
@@ -126,27 +149,34 @@ public final class AccountService {
     }
 
     private CompletableFuture<SignIn> signInExisting(String userId, Proof proof, String clientAddress) {
-        UserRecord user = userId == null ? null : accounts.load(userId);
+        Holder user = userId == null ? null : holder(userId);
         if (user == null) {
             return CompletableFuture.failedFuture(new ApiException(Code.NOT_FOUND, "User account not found."));
         }
         if (user.banned()) {
             return CompletableFuture.failedFuture(new ApiException(Code.PERMISSION_DENIED, "User account banned."));
         }
-        SignIn signIn = new SignIn(user, false);
+        SignIn signIn = new SignIn(user.id(), user.username(), false);
         if (proof.password() == null) {
             return store.durable().thenApply(v -> signIn);
         }
         // checked before bcrypt runs: a locked account or address costs no hashing
-        loginAttempts.checkAllowed(user.id, clientAddress);
-        return passwords.matches(proof.password(), user.passwordHash).thenCompose(matches -> {
+        loginAttempts.checkAllowed(user.id(), clientAddress);
+        return passwords.matches(proof.password(), user.passwordHash()).thenCompose(matches -> {
             if (!matches) {
-                loginAttempts.failed(user.id, clientAddress);
+                loginAttempts.failed(user.id(), clientAddress);
                 throw ApiException.unauthenticated("Invalid credentials.");
             }
-            loginAttempts.succeeded(user.id);
+            loginAttempts.succeeded(user.id());
             return store.durable().thenApply(v -> signIn);
         });
+    }
+
+    /** What a sign-in needs of the account, or null when there is no such account. */
+    private Holder holder(String userId) {
+        byte[] stored = accounts.loadBytes(userId);
+        return stored == null ? null : holders.get(MemoKey.of(UUID.fromString(userId), stored),
+                k -> Holder.of(AccountStore.decode(stored)));
     }
 
     /** Creates the account, or returns null when the identity was taken meanwhile. */

@@ -106,8 +106,8 @@ final class IdentityApi {
         }
         sessions.checkVars(vars);
         return then.compose(accounts.authenticate(provider, proof, create, username, clientAddress),
-                signIn -> sessions.start(signIn.user(), vars).thenApply(pair -> new SignedIn(
-                        new SessionResult(signIn.user().id, signIn.user().username, signIn.created()),
+                signIn -> sessions.start(signIn.userId(), signIn.username(), vars).thenApply(pair -> new SignedIn(
+                        new SessionResult(signIn.userId(), signIn.username(), signIn.created()),
                         Sessions.json(pair, signIn.created()))));
     }
 

@@ -1,6 +1,5 @@
 package io.guildhall.runtime.api;
 
-import io.guildhall.runtime.account.UserRecord;
 import io.guildhall.runtime.http.Continue;
 import io.guildhall.runtime.session.Revocations;
 import io.guildhall.runtime.session.TokenService;
@@ -35,19 +34,19 @@ final class Sessions {
         tokens.checkVars(vars);
     }
 
-    CompletableFuture<TokenService.Pair> start(UserRecord user, Map<String, String> vars) {
-        UUID userId = UUID.fromString(user.id);
+    CompletableFuture<TokenService.Pair> start(String id, String username, Map<String, String> vars) {
+        UUID userId = UUID.fromString(id);
         long nowMillis = System.currentTimeMillis();
         long nowSec = nowMillis / 1000;
         if (!singleSession) {
             long mintedAt = revocations.mintTime(userId, nowMillis);
             return CompletableFuture.completedFuture(
-                    tokens.issue(UuidV7.mint(mintedAt), userId, user.username, vars, nowSec, nowSec));
+                    tokens.issue(UuidV7.mint(mintedAt), userId, username, vars, nowSec, nowSec));
         }
         // Every token minted before this one becomes invalid; this one stays valid. The write takes
         // the store's lock, so it runs on the workers even when sign-in started on an IO thread.
         return then.apply(then.onWorkers(() -> revocations.startSingleSession(userId, nowMillis)),
-                mintedAt -> tokens.issue(UuidV7.mint(mintedAt), userId, user.username, vars, nowSec, nowSec));
+                mintedAt -> tokens.issue(UuidV7.mint(mintedAt), userId, username, vars, nowSec, nowSec));
     }
 
     /**

@@ -59,6 +59,7 @@ public enum Setting {
     PLUGINS_KEY_CACHE_TTL_SEC("plugins.key_cache_ttl_sec", "3600", false),
     PLUGINS_KEY_REFETCH_INTERVAL_SEC("plugins.key_refetch_interval_sec", "10", false),
     PLUGINS_KEY_CACHE_MAX_BYTES("plugins.key_cache_max_bytes", "8388608", false),
+    PLUGINS_NATIVE_CRYPTO("plugins.native_crypto", "true", false),
     SHUTDOWN_GRACE_SEC("shutdown_grace_sec", "10", false),
 
     ANALYTICS_ENABLED("analytics.enabled", "true", false),

@@ -1,5 +1,6 @@
 package io.guildhall.runtime.plugin;
 
+import io.guildhall.spi.Crypto;
 import io.guildhall.spi.KeySets;
 import io.guildhall.spi.OutboundHttp;
 import io.guildhall.spi.PluginConfig;
@@ -27,6 +28,11 @@ record PluginContext(PluginConfig config, Logger logger, PluginHost.Services ser
     @Override
     public Clock clock() {
         return services.clock();
+    }
+
+    @Override
+    public Crypto crypto() {
+        return services.crypto();
     }
 
     @Override

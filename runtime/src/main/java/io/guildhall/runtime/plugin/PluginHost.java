@@ -10,6 +10,7 @@ import io.guildhall.spi.module.ModuleContext;
 import io.guildhall.spi.module.ServerModule;
 import io.guildhall.spi.IdentityProvider;
 import io.guildhall.spi.IdentitySlot;
+import io.guildhall.spi.Crypto;
 import io.guildhall.spi.KeySets;
 import io.guildhall.spi.OutboundHttp;
 import io.guildhall.spi.PluginConfig;
@@ -49,7 +50,7 @@ public final class PluginHost {
     private static final Pattern MODULE_NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
     /** What every plugin shares: the outbound HTTP client, the key-set cache, the clock, the accounts API. */
-    public record Services(OutboundHttp http, KeySets keySets, Clock clock, Accounts accounts, AnalyticsClient analytics) {
+    public record Services(OutboundHttp http, KeySets keySets, Clock clock, Crypto crypto, Accounts accounts, AnalyticsClient analytics) {
     }
 
     private final Map<String, IdentityProvider> providers = new LinkedHashMap<>();

@@ -1,10 +1,12 @@
 package io.guildhall.auth.apple;
 
+import io.guildhall.spi.Crypto;
 import io.guildhall.spi.KeySets;
 import org.jose4j.json.JsonUtil;
 import org.jose4j.jwk.RsaJsonWebKey;
 import org.jose4j.lang.JoseException;
 
+import java.security.GeneralSecurityException;
 import java.security.PublicKey;
 import java.util.HashMap;
 import java.util.List;
@@ -12,12 +14,9 @@ import java.util.Map;
 
 /** Apple's published JWKS, read into RSA public keys by key id, each with the algorithm it is for. */
 final class AppleKeys {
-    /** One parser for every fetch of Apple's JWKS (the shared cache is keyed by source and parser). */
-    static final KeySets.Parser<AppleKey> PARSER = response -> parse(response.text());
-
-    /** Members Apple always publishes; a key lacking any of them is skipped, as Nakama does. */
     /** RS256 keys shorter than this are refused (RFC 7518 section 3.3). */
     private static final int MIN_RSA_BITS = 2048;
+    /** Members Apple always publishes; a key lacking any of them is skipped, as Nakama does. */
     private static final List<String> REQUIRED = List.of("kty", "kid", "use", "alg", "n", "e");
 
     /** A published key and the algorithm its {@code alg} member binds it to. */
@@ -27,7 +26,15 @@ final class AppleKeys {
     private AppleKeys() {
     }
 
-    static KeySets.Parsed<AppleKey> parse(String json) throws JoseException {
+    /**
+     * The parser for Apple's JWKS, its keys in the form {@code crypto} checks fastest. Make one per
+     * provider and keep it: the shared cache is keyed by source and parser.
+     */
+    static KeySets.Parser<AppleKey> parser(Crypto crypto) {
+        return response -> parse(response.text(), crypto);
+    }
+
+    static KeySets.Parsed<AppleKey> parse(String json, Crypto crypto) throws JoseException {
         Object keys = JsonUtil.parseJson(json).get("keys");
         if (!(keys instanceof List<?> list)) {
             throw new JoseException("JWKS without a \"keys\" array");
@@ -42,8 +49,8 @@ final class AppleKeys {
                     if (key.getRsaPublicKey().getModulus().bitLength() < MIN_RSA_BITS) {
                         continue;
                     }
-                    byId.put((String) params.get("kid"), new AppleKey(key.getRsaPublicKey(), (String) params.get("alg")));
-                } catch (JoseException | RuntimeException malformed) {
+                    byId.put((String) params.get("kid"), new AppleKey(crypto.publicKey(key.getRsaPublicKey()), (String) params.get("alg")));
+                } catch (JoseException | GeneralSecurityException | RuntimeException malformed) {
                     // A malformed key is skipped; the others still serve.
                 }
             }

@@ -7,6 +7,7 @@ import io.guildhall.spi.IdentityProvider;
 import io.guildhall.spi.IdentitySlot;
 import io.guildhall.spi.Profile;
 import io.guildhall.spi.Proof;
+import io.guildhall.spi.KeySets;
 import io.guildhall.spi.ProviderContext;
 import io.guildhall.spi.ProviderRequest;
 import org.slf4j.Logger;
@@ -59,9 +60,10 @@ public final class AppleProvider implements IdentityProvider {
     public void init(ProviderContext context) {
         bundleIds = context.config().list("bundle_id");
         URI jwks = context.config().url("jwks_url", DEFAULT_JWKS_URL);
-        verifier = new AppleTokenVerifier(bundleIds, kid -> context.keySets().key(jwks, AppleKeys.PARSER, kid), context.clock());
+        KeySets.Parser<AppleKeys.AppleKey> parser = AppleKeys.parser(context.crypto());
+        verifier = new AppleTokenVerifier(bundleIds, kid -> context.keySets().key(jwks, parser, kid), context.crypto(), context.clock());
         cachedKeys = kid -> {
-            AppleKeys.AppleKey key = context.keySets().cachedKey(jwks, AppleKeys.PARSER, kid);
+            AppleKeys.AppleKey key = context.keySets().cachedKey(jwks, parser, kid);
             if (key == null) {
                 throw new AppleTokenVerifier.NotCached();
             }

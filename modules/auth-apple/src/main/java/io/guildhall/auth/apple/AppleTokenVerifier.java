@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import io.guildhall.auth.apple.AppleKeys.AppleKey;
+import io.guildhall.spi.Crypto;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -21,10 +22,10 @@ import java.util.Set;
  * then {@code iss} exactly Apple, {@code aud} one of our bundle or services ids, {@code exp}
  * present and not passed by the server's clock, {@code nbf} (if any) passed, {@code sub} present.
  *
- * <p>Written against the JDK's {@link Signature} and Jackson rather than jose4j's consumer: this
- * check runs on every Apple sign-in, and jose4j's general-purpose path (its own JSON parser and
- * base64, validators built per call) cost about as much again as the RSA verification itself.
- * The signature is verified before any claim is read.
+ * <p>Written against the server's {@link Crypto} (native RSA where available) and Jackson rather
+ * than jose4j's consumer: this check runs on every Apple sign-in, and jose4j's general-purpose path
+ * (its own JSON parser and base64, validators built per call, the JDK's RSA) cost about twice as
+ * much. The signature is verified before any claim is read.
  */
 final class AppleTokenVerifier {
     static final String ISSUER = "https://appleid.apple.com";
@@ -69,11 +70,13 @@ final class AppleTokenVerifier {
 
     private final Set<String> audiences;
     private final KeyLookup keys;
+    private final Crypto crypto;
     private final Clock clock;
 
-    AppleTokenVerifier(List<String> audiences, KeyLookup keys, Clock clock) {
+    AppleTokenVerifier(List<String> audiences, KeyLookup keys, Crypto crypto, Clock clock) {
         this.audiences = Set.copyOf(audiences);
         this.keys = keys;
+        this.crypto = crypto;
         this.clock = clock;
     }
 
@@ -140,9 +143,9 @@ final class AppleTokenVerifier {
         return key;
     }
 
-    private static boolean signed(AppleKey key, byte[] signingInput, byte[] signature) throws Rejected {
+    private boolean signed(AppleKey key, byte[] signingInput, byte[] signature) throws Rejected {
         try {
-            Signature rsa = Signature.getInstance("SHA256withRSA");
+            Signature rsa = crypto.signature("SHA256withRSA");
             rsa.initVerify(key.publicKey());
             rsa.update(signingInput);
             return rsa.verify(signature);

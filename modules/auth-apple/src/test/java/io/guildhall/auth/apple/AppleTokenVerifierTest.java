@@ -1,6 +1,7 @@
 package io.guildhall.auth.apple;
 
 import io.guildhall.auth.apple.AppleKeys.AppleKey;
+import io.guildhall.spi.Crypto;
 import io.guildhall.auth.apple.AppleTokenVerifier.AppleIdentity;
 import io.guildhall.auth.apple.AppleTokenVerifier.Rejected;
 import org.jose4j.jwa.AlgorithmConstraints;
@@ -29,7 +30,7 @@ class AppleTokenVerifierTest {
     private static final long NOW = 1_800_000_000L;
     private static final RsaJsonWebKey KEY = key("k1", 2048);
     private final AppleTokenVerifier verifier = new AppleTokenVerifier(List.of("app.id", "web.id"),
-            kid -> kid.equals("k1") ? new AppleKey(KEY.getRsaPublicKey(), "RS256") : null,
+            kid -> kid.equals("k1") ? new AppleKey(KEY.getRsaPublicKey(), "RS256") : null, Crypto.jdk(),
             Clock.fixed(Instant.ofEpochSecond(NOW), ZoneOffset.UTC));
 
     private static RsaJsonWebKey key(String kid, int bits) {
@@ -120,10 +121,10 @@ class AppleTokenVerifierTest {
         String jwks = "{\"keys\":[" + KEY.toJson(JsonWebKey.OutputControlLevel.PUBLIC_ONLY) + ","
                 + small.toJson(JsonWebKey.OutputControlLevel.PUBLIC_ONLY) + "," + noUse
                 + ",{\"kty\":\"EC\",\"kid\":\"ec\",\"use\":\"sig\",\"alg\":\"ES256\",\"n\":\"x\",\"e\":\"y\"}]}";
-        Map<String, AppleKey> keys = AppleKeys.parse(jwks).keys();
+        Map<String, AppleKey> keys = AppleKeys.parse(jwks, Crypto.jdk()).keys();
         assertEquals(List.of("k1"), List.copyOf(keys.keySet()));
         assertEquals("RS256", keys.get("k1").algorithm());
-        assertThrows(Exception.class, () -> AppleKeys.parse("{\"keys\":[]}"));
-        assertThrows(Exception.class, () -> AppleKeys.parse("not json"));
+        assertThrows(Exception.class, () -> AppleKeys.parse("{\"keys\":[]}", Crypto.jdk()));
+        assertThrows(Exception.class, () -> AppleKeys.parse("not json", Crypto.jdk()));
     }
 }

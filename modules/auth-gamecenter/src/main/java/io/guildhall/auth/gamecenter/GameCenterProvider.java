@@ -1,6 +1,7 @@
 package io.guildhall.auth.gamecenter;
 
 import io.guildhall.spi.ApiException;
+import io.guildhall.spi.Crypto;
 import io.guildhall.spi.IdentityProvider;
 import io.guildhall.spi.IdentitySlot;
 import io.guildhall.spi.Identifiers;
@@ -59,6 +60,7 @@ public final class GameCenterProvider implements IdentityProvider {
 
     private KeySets keySets;
     private Clock clock;
+    private Crypto crypto = Crypto.jdk();
     private Set<String> bundleIds = Set.of();
     private KeyUrlRule keyUrls;
     private long maxAgeMillis;
@@ -85,6 +87,7 @@ public final class GameCenterProvider implements IdentityProvider {
         PluginConfig config = context.config();
         keySets = context.keySets();
         clock = context.clock();
+        crypto = context.crypto();
         bundleIds = Set.copyOf(config.list("bundle_ids"));
         List<String> hosts = Arrays.stream(config.string("allowed_key_hosts", DEFAULT_KEY_HOST).split(","))
                 .map(String::trim).filter(h -> !h.isEmpty()).toList();
@@ -185,9 +188,9 @@ public final class GameCenterProvider implements IdentityProvider {
         }
     }
 
-    private static boolean signatureValid(X509Certificate certificate, byte[] payload, byte[] signature) throws Refused {
+    private boolean signatureValid(X509Certificate certificate, byte[] payload, byte[] signature) throws Refused {
         try {
-            Signature verifier = Signature.getInstance("SHA256withRSA");
+            Signature verifier = crypto.signature("SHA256withRSA");
             verifier.initVerify(certificate);
             verifier.update(payload);
             return verifier.verify(signature);
