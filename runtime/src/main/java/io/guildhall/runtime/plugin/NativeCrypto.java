@@ -11,6 +11,7 @@ import java.security.NoSuchAlgorithmException;
 import java.security.Provider;
 import java.security.PublicKey;
 import java.security.Signature;
+import java.security.spec.X509EncodedKeySpec;
 
 /**
  * Signature checks in the Amazon Corretto Crypto Provider (AWS-LC, native). The JDK 17 RSA
@@ -58,11 +59,16 @@ public final class NativeCrypto implements Crypto {
         return Signature.getInstance(algorithm);
     }
 
+    /**
+     * Re-made from its encoding as a key of the provider's own. Not {@code translateKey}: the
+     * provider marks translated keys as its own temporaries and frees them when a verifier moves on
+     * to another key, which breaks a key shared between threads.
+     */
     @Override
     public PublicKey publicKey(PublicKey key) throws GeneralSecurityException {
-        if (provider.getService("KeyFactory", key.getAlgorithm()) == null) {
+        if (provider.getService("KeyFactory", key.getAlgorithm()) == null || !"X.509".equals(key.getFormat())) {
             return key;
         }
-        return (PublicKey) KeyFactory.getInstance(key.getAlgorithm(), provider).translateKey(key);
+        return KeyFactory.getInstance(key.getAlgorithm(), provider).generatePublic(new X509EncodedKeySpec(key.getEncoded()));
     }
 }

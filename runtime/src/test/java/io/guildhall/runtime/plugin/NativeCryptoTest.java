@@ -34,6 +34,22 @@ class NativeCryptoTest {
         check(ec(), "SHA256withECDSA");
     }
 
+    @Test
+    void aKeySharedBetweenVerifiersOutlivesTheirMovingOnToOtherKeys() throws Exception {
+        KeyPair[] pairs = rsa();
+        byte[] signature = sign(pairs[0], "SHA256withRSA", MESSAGE);
+        Crypto crypto = NativeCrypto.load(true);
+        PublicKey shared = crypto.publicKey(pairs[0].getPublic());
+        Signature reused = crypto.signature("SHA256withRSA");
+        reused.initVerify(shared);
+        reused.update(MESSAGE);
+        assertTrue(reused.verify(signature));
+        // re-initialised with another key: the native provider releases the key it held if it
+        // thinks that key its own temporary, which a shared key must not be
+        reused.initVerify(crypto.publicKey(pairs[1].getPublic()));
+        assertTrue(verify(crypto, "SHA256withRSA", shared, MESSAGE, signature));
+    }
+
     private static void check(KeyPair[] pairs, String algorithm) throws Exception {
         byte[] signature = sign(pairs[0], algorithm, MESSAGE);
         byte[] tampered = MESSAGE.clone();

@@ -70,20 +70,13 @@ final class AppleTokenVerifier {
 
     private final Set<String> audiences;
     private final KeyLookup keys;
-    /** One verifier per thread, re-initialised per check: making one was a tenth of a check's cost. */
-    private final ThreadLocal<Signature> verifiers;
+    private final Crypto crypto;
     private final Clock clock;
 
     AppleTokenVerifier(List<String> audiences, KeyLookup keys, Crypto crypto, Clock clock) {
         this.audiences = Set.copyOf(audiences);
         this.keys = keys;
-        this.verifiers = ThreadLocal.withInitial(() -> {
-            try {
-                return crypto.signature("SHA256withRSA");
-            } catch (GeneralSecurityException e) {
-                throw new IllegalStateException("no SHA256withRSA verifier", e);
-            }
-        });
+        this.crypto = crypto;
         this.clock = clock;
     }
 
@@ -152,7 +145,7 @@ final class AppleTokenVerifier {
 
     private boolean signed(AppleKey key, byte[] signingInput, byte[] signature) throws Rejected {
         try {
-            Signature rsa = verifiers.get();
+            Signature rsa = crypto.signature("SHA256withRSA");
             rsa.initVerify(key.publicKey());
             rsa.update(signingInput);
             return rsa.verify(signature);
