@@ -222,8 +222,7 @@ public final class GuildhallServer implements AutoCloseable {
 
     /** Starts a listener with the HTTP protections of its settings (limits, deadlines, connection caps, strict HTTP). */
     private Listener listen(Listener.Builder builder, ListenerSettings settings) {
-        Listener listener = builder.idleTimeoutMs(settings.idleTimeoutMs())
-                .undertow(settings::configure)
+        Listener listener = settings.configure(builder)
                 .wrap(handler -> HttpRules.wrap(settings, handler))
                 .wrap(metrics.requests(builder.name()))
                 .start(worker);
