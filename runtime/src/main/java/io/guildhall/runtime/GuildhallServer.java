@@ -120,10 +120,9 @@ public final class GuildhallServer implements AutoCloseable {
         LOG.info("Effective configuration: {}", config.describe());
 
         TokenService tokens = new TokenService(
-                SigningKeys.of(config.string(Setting.SESSION_ENCRYPTION_KEY), config.string(Setting.SESSION_PREVIOUS_ENCRYPTION_KEYS)),
+                SigningKeys.read(config, Setting.SESSION_ENCRYPTION_KEY, Setting.SESSION_PREVIOUS_ENCRYPTION_KEYS),
                 config.number(Setting.SESSION_TOKEN_EXPIRY_SEC),
-                SigningKeys.of(config.string(Setting.SESSION_REFRESH_ENCRYPTION_KEY),
-                        config.string(Setting.SESSION_PREVIOUS_REFRESH_ENCRYPTION_KEYS)),
+                SigningKeys.read(config, Setting.SESSION_REFRESH_ENCRYPTION_KEY, Setting.SESSION_PREVIOUS_REFRESH_ENCRYPTION_KEYS),
                 config.number(Setting.SESSION_REFRESH_TOKEN_EXPIRY_SEC),
                 new TokenService.Limits(config.integer(Setting.SESSION_MAX_VARS), config.integer(Setting.SESSION_MAX_VARS_BYTES),
                         config.number(Setting.SESSION_VERIFIED_CACHE_BYTES)));
@@ -223,8 +222,7 @@ public final class GuildhallServer implements AutoCloseable {
 
     /** Starts a listener with the HTTP protections of its settings (limits, deadlines, connection caps, strict HTTP). */
     private Listener listen(Listener.Builder builder, ListenerSettings settings) {
-        Listener listener = builder.idleTimeoutMs(settings.idleTimeoutMs())
-                .undertow(settings::configure)
+        Listener listener = settings.configure(builder)
                 .wrap(handler -> HttpRules.wrap(settings, handler))
                 .wrap(metrics.requests(builder.name()))
                 .start(worker);
@@ -325,10 +323,9 @@ public final class GuildhallServer implements AutoCloseable {
         if (config.string(Setting.RUNTIME_HTTP_KEY).isEmpty()) {
             throw new ConfigException("runtime.http_key must not be empty");
         }
-        String sessionKey = config.string(Setting.SESSION_ENCRYPTION_KEY);
-        String refreshKey = config.string(Setting.SESSION_REFRESH_ENCRYPTION_KEY);
-        requireKeyLength(Setting.SESSION_ENCRYPTION_KEY, sessionKey);
-        requireKeyLength(Setting.SESSION_REFRESH_ENCRYPTION_KEY, refreshKey);
+        String sessionKey = SigningKeys.read(config, Setting.SESSION_ENCRYPTION_KEY, Setting.SESSION_PREVIOUS_ENCRYPTION_KEYS).current();
+        String refreshKey = SigningKeys.read(config, Setting.SESSION_REFRESH_ENCRYPTION_KEY,
+                Setting.SESSION_PREVIOUS_REFRESH_ENCRYPTION_KEYS).current();
         if (sessionKey.equals(refreshKey)) {
             throw new ConfigException("session.encryption_key and session.refresh_encryption_key must differ");
         }
@@ -336,16 +333,6 @@ public final class GuildhallServer implements AutoCloseable {
         if (!Stores.ENGINES.contains(engine)) {
             throw new ConfigException("data.engine must be one of " + String.join(", ", Stores.ENGINES) + ", got '"
                     + config.string(Setting.DATA_ENGINE) + "'");
-        }
-        for (String key : config.string(Setting.SESSION_PREVIOUS_ENCRYPTION_KEYS).split(",")) {
-            if (!key.isBlank()) {
-                requireKeyLength(Setting.SESSION_PREVIOUS_ENCRYPTION_KEYS, key.trim());
-            }
-        }
-        for (String key : config.string(Setting.SESSION_PREVIOUS_REFRESH_ENCRYPTION_KEYS).split(",")) {
-            if (!key.isBlank()) {
-                requireKeyLength(Setting.SESSION_PREVIOUS_REFRESH_ENCRYPTION_KEYS, key.trim());
-            }
         }
         if (config.number(Setting.ACCOUNT_BCRYPT_THREADS) < 0) {
             throw new ConfigException(Setting.ACCOUNT_BCRYPT_THREADS.key() + " must not be negative (0 means every core)");
@@ -374,13 +361,6 @@ public final class GuildhallServer implements AutoCloseable {
         }
     }
 
-    private static void requireKeyLength(Setting setting, String key) {
-        int bytes = key.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
-        if (bytes < TokenService.MIN_KEY_BYTES) {
-            throw new ConfigException(setting.key() + " is " + bytes + " bytes long; HS256 needs a key of at least "
-                    + TokenService.MIN_KEY_BYTES + " bytes (256 bits)");
-        }
-    }
 
     private static void warnAboutDefaultKeys(Config config) {
         for (Setting setting : Setting.values()) {

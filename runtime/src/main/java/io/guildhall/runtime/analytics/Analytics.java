@@ -8,6 +8,7 @@ import io.guildhall.runtime.http.Execution;
 import io.guildhall.runtime.http.Guard;
 import io.guildhall.runtime.http.Health;
 import io.guildhall.runtime.http.ListenerSettings;
+import io.guildhall.runtime.session.SigningKeys;
 import io.guildhall.runtime.http.RouteTable;
 import io.guildhall.runtime.store.Store;
 import io.undertow.server.HttpHandler;
@@ -43,10 +44,9 @@ public final class Analytics {
         this.clock = clock;
         this.keys = ApiKeys.from(config.objects(Setting.ANALYTICS_API_KEYS));
         this.flags = new Flags(config.objects(Setting.ANALYTICS_FLAGS));
-        this.tokens = new AnalyticsTokens(
-                config.string(Setting.ANALYTICS_SESSION_SIGNING_KEY), config.number(Setting.ANALYTICS_SESSION_TOKEN_EXPIRY_SEC),
-                config.string(Setting.ANALYTICS_REFRESH_SIGNING_KEY), config.number(Setting.ANALYTICS_SESSION_REFRESH_TOKEN_EXPIRY_SEC),
-                clock);
+        this.tokens = new AnalyticsTokens(sessionKeys(config), config.number(Setting.ANALYTICS_SESSION_TOKEN_EXPIRY_SEC),
+                refreshKeys(config), config.number(Setting.ANALYTICS_SESSION_REFRESH_TOKEN_EXPIRY_SEC),
+                config.number(Setting.ANALYTICS_VERIFIED_CACHE_BYTES), clock);
         this.revocations = new AnalyticsRevocations(store,
                 Math.max(tokens.sessionLifetimeSec(), tokens.refreshLifetimeSec()));
         this.store = analyticsStore(config, store);
@@ -77,21 +77,20 @@ public final class Analytics {
         }
     }
 
+    private static SigningKeys sessionKeys(Config config) {
+        return SigningKeys.read(config, Setting.ANALYTICS_SESSION_SIGNING_KEY, Setting.ANALYTICS_PREVIOUS_SESSION_SIGNING_KEYS);
+    }
+
+    private static SigningKeys refreshKeys(Config config) {
+        return SigningKeys.read(config, Setting.ANALYTICS_REFRESH_SIGNING_KEY, Setting.ANALYTICS_PREVIOUS_REFRESH_SIGNING_KEYS);
+    }
+
     static void validate(Config config) {
         zone(config);
-        String session = config.string(Setting.ANALYTICS_SESSION_SIGNING_KEY);
-        String refresh = config.string(Setting.ANALYTICS_REFRESH_SIGNING_KEY);
-        for (Setting key : List.of(Setting.ANALYTICS_SESSION_SIGNING_KEY, Setting.ANALYTICS_REFRESH_SIGNING_KEY)) {
-            int bytes = config.string(key).getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
-            if (bytes < io.guildhall.runtime.session.TokenService.MIN_KEY_BYTES) {
-                throw new ConfigException(key.key() + " is " + bytes + " bytes long; HS256 needs a key of at least "
-                        + io.guildhall.runtime.session.TokenService.MIN_KEY_BYTES + " bytes (256 bits)");
-            }
-        }
-        if (session.equals(refresh)) {
+        if (sessionKeys(config).current().equals(refreshKeys(config).current())) {
             throw new ConfigException("analytics.session_signing_key and analytics.refresh_signing_key must differ");
         }
-        for (Setting positive : List.of(Setting.ANALYTICS_SESSION_TOKEN_EXPIRY_SEC,
+        for (Setting positive : List.of(Setting.ANALYTICS_SESSION_TOKEN_EXPIRY_SEC, Setting.ANALYTICS_VERIFIED_CACHE_BYTES,
                 Setting.ANALYTICS_SESSION_REFRESH_TOKEN_EXPIRY_SEC, Setting.ANALYTICS_MAX_REQUEST_SIZE_BYTES,
                 Setting.ANALYTICS_MAX_EVENTS_PER_REQUEST, Setting.ANALYTICS_DEDUPE_WINDOW_SEC)) {
             if (config.number(positive) < 1) {

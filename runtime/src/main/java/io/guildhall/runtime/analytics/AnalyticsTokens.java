@@ -1,20 +1,21 @@
 package io.guildhall.runtime.analytics;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import io.guildhall.runtime.session.Hs256;
+import io.guildhall.runtime.session.SigningKeys;
+import io.guildhall.runtime.session.VerifiedTokens;
 import org.jose4j.jwt.JwtClaims;
 import org.jose4j.jwt.MalformedClaimException;
 
 import java.time.Clock;
-import java.time.Duration;
 
 /**
  * Analytics session and refresh tokens: HS256 JWTs with the claims Satori's clients read
  * ({@code sid, iid, exp, iat, api}), plus {@code tid} for revocation and {@code uid = iid} so that
  * satori-js fills {@code user_id}. Refresh tokens carry the same claims under another key.
  * Verification reads no store; Nakama-minted tokens (no {@code sid}, no {@code tid}) verify too.
+ * Keys rotate as the game API's do: tokens name their key ({@code kid}), previous keys still verify
+ * until their tokens expire, and tokens without {@code kid} are tried against every key held.
  */
 public final class AnalyticsTokens {
     private static final com.fasterxml.jackson.databind.ObjectMapper MAPPER = new com.fasterxml.jackson.databind.ObjectMapper();
@@ -24,17 +25,24 @@ public final class AnalyticsTokens {
     private final long sessionLifetimeSec;
     private final long refreshLifetimeSec;
     private final Clock clock;
-    // A client presents one token for its whole life: verify it once. Bounded; hits re-check exp.
-    private final Cache<String, AnalyticsToken> verified;
+    // A client presents one token for its whole life: verify it once. Bounded by bytes; hits re-check exp.
+    private final VerifiedTokens<AnalyticsToken> verified;
 
-    public AnalyticsTokens(String sessionKey, long sessionLifetimeSec, String refreshKey, long refreshLifetimeSec, Clock clock) {
-        this.session = new Hs256(sessionKey);
-        this.refresh = new Hs256(refreshKey);
+    /** @param verifiedCacheBytes weight of the verified session tokens kept */
+    public AnalyticsTokens(SigningKeys sessionKeys, long sessionLifetimeSec, SigningKeys refreshKeys, long refreshLifetimeSec,
+                           long verifiedCacheBytes, Clock clock) {
+        this.session = new Hs256(sessionKeys);
+        this.refresh = new Hs256(refreshKeys);
         this.sessionLifetimeSec = sessionLifetimeSec;
         this.refreshLifetimeSec = refreshLifetimeSec;
         this.clock = clock;
-        this.verified = Caffeine.newBuilder().maximumSize(50_000).executor(Runnable::run)
-                .expireAfterWrite(Duration.ofSeconds(Math.min(sessionLifetimeSec, 3600))).build();
+        this.verified = new VerifiedTokens<>(verifiedCacheBytes, sessionLifetimeSec, AnalyticsTokens::claimsBytes);
+    }
+
+    /** Approximate bytes the claims' strings hold. */
+    private static long claimsBytes(AnalyticsToken claims) {
+        return 2L * (claims.tokenId().length() + claims.identityId().length() + claims.sessionId().length()
+                + claims.apiKeyName().length());
     }
 
     public record Pair(String token, String refreshToken, AnalyticsToken claims) {
@@ -69,7 +77,7 @@ public final class AnalyticsTokens {
     /** The claims of a valid session token, or null. */
     public AnalyticsToken verifySession(String jwt) {
         long now = clock.millis() / 1000;
-        AnalyticsToken cached = jwt == null ? null : verified.getIfPresent(jwt);
+        AnalyticsToken cached = jwt == null ? null : verified.get(jwt);
         if (cached != null) {
             return now < cached.expiresAt() ? cached : null;
         }
@@ -113,5 +121,10 @@ public final class AnalyticsTokens {
 
     public long refreshLifetimeSec() {
         return refreshLifetimeSec;
+    }
+
+    /** Bytes the verified-token cache accounts for. */
+    long cachedBytes() {
+        return verified.bytes();
     }
 }

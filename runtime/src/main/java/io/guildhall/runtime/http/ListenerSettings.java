@@ -3,7 +3,6 @@ package io.guildhall.runtime.http;
 import io.guildhall.runtime.config.Config;
 import io.guildhall.runtime.config.ConfigException;
 import io.guildhall.runtime.config.Setting;
-import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
 import org.xnio.Options;
 
@@ -90,16 +89,15 @@ public record ListenerSettings(long maxBodyBytes, int maxHeaderBytes, int idleTi
     }
 
     /** Applies the connection-level limits to a listener's builder. */
-    public Undertow.Builder configure(Undertow.Builder builder) {
-        return builder
-                // Undertow answers what it rejects itself with an empty 400; its limits sit above ours,
-                // which answer in JSON (see HttpRules), so only grossly oversized requests reach them.
-                .setServerOption(UndertowOptions.MAX_HEADER_SIZE, 2 * maxHeaderBytes)
-                .setServerOption(UndertowOptions.MAX_HEADERS, 2 * MAX_HEADER_COUNT)
-                .setServerOption(UndertowOptions.IDLE_TIMEOUT, idleTimeoutMs)
-                .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, idleTimeoutMs)
-                .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, headerTimeoutMs)
-                .setSocketOption(Options.CONNECTION_HIGH_WATER, connectionsHighWater)
-                .setSocketOption(Options.CONNECTION_LOW_WATER, connectionsLowWater);
+    public Listener.Builder configure(Listener.Builder builder) {
+        return builder.idleTimeoutMs(idleTimeoutMs)
+                // Undertow's parser must bound what it buffers; its limits sit above ours, which answer
+                // with a precise 414/431 (see HttpRules), so only grossly oversized requests reach its
+                // limits, and those get a general 400 (see ParserRejections).
+                .serverOption(UndertowOptions.MAX_HEADER_SIZE, 2 * maxHeaderBytes)
+                .serverOption(UndertowOptions.MAX_HEADERS, 2 * MAX_HEADER_COUNT)
+                .serverOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, headerTimeoutMs)
+                .socketOption(Options.CONNECTION_HIGH_WATER, connectionsHighWater)
+                .socketOption(Options.CONNECTION_LOW_WATER, connectionsLowWater);
     }
 }

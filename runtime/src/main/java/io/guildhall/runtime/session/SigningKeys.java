@@ -1,5 +1,9 @@
 package io.guildhall.runtime.session;
 
+import io.guildhall.runtime.config.Config;
+import io.guildhall.runtime.config.ConfigException;
+import io.guildhall.runtime.config.Setting;
+
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -29,6 +33,27 @@ public record SigningKeys(String current, List<String> previous) {
             }
         }
         return new SigningKeys(current, previous);
+    }
+
+    /**
+     * The keys configured under {@code current} and {@code previous} (a comma-separated list), each
+     * at least {@link TokenService#MIN_KEY_BYTES} long.
+     */
+    public static SigningKeys read(Config config, Setting current, Setting previous) {
+        SigningKeys keys = of(config.string(current), config.string(previous));
+        requireLength(current, keys.current());
+        for (String key : keys.previous()) {
+            requireLength(previous, key);
+        }
+        return keys;
+    }
+
+    private static void requireLength(Setting setting, String key) {
+        int bytes = key.getBytes(StandardCharsets.UTF_8).length;
+        if (bytes < TokenService.MIN_KEY_BYTES) {
+            throw new ConfigException(setting.key() + " is " + bytes + " bytes long; HS256 needs a key of at least "
+                    + TokenService.MIN_KEY_BYTES + " bytes (256 bits)");
+        }
     }
 
     /** The current key first, then the previous ones. */

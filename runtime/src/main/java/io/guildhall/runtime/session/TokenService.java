@@ -1,26 +1,11 @@
 package io.guildhall.runtime.session;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
-import org.jose4j.jws.AlgorithmIdentifiers;
-import org.jose4j.jwa.AlgorithmConstraints;
 import org.jose4j.jwt.JwtClaims;
 import org.jose4j.jwt.MalformedClaimException;
 import org.jose4j.jwt.NumericDate;
-import org.jose4j.jwt.consumer.InvalidJwtException;
-import org.jose4j.jwt.consumer.JwtConsumer;
-import org.jose4j.jwt.consumer.JwtConsumerBuilder;
-import org.jose4j.json.JsonUtil;
-import org.jose4j.keys.HmacKey;
-import org.jose4j.lang.JoseException;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.time.Duration;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -276,172 +261,62 @@ public final class TokenService {
         return refreshLifetimeSec;
     }
 
-    /**
-     * A token as a cache key: hashed on its last characters (its signature, as good as random) rather
-     * than all of its few hundred, which a new String per request would hash every time; compared in full.
-     */
-    private record VerifiedKey(String jwt) {
-        private static final int HASHED_CHARS = 16;
-
-        @Override
-        public int hashCode() {
-            int h = jwt.length();
-            for (int i = Math.max(0, jwt.length() - HASHED_CHARS); i < jwt.length(); i++) {
-                h = 31 * h + jwt.charAt(i);
-            }
-            return h;
-        }
-
-        @Override
-        public boolean equals(Object other) {
-            return other instanceof VerifiedKey key && key.jwt.equals(jwt);
-        }
-    }
-
+    /** One kind of token: its keys, and the tokens of that kind already verified. */
     private static final class Signer {
-        private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
-
-        /** The current key's encoded header and its dot: the same for every token it signs. */
-        private final byte[] headerDot;
-        private final ThreadLocal<Mac> macs;
-        /** A verifier per key id, current key first; tokens from before key ids try them all in order. */
-        private final Map<String, JwtConsumer> byKid = new LinkedHashMap<>();
-        private final int maxTokenChars;
-        private final Cache<VerifiedKey, SessionToken> verified;
+        private final Hs256 keys;
+        private final VerifiedTokens<SessionToken> verified;
 
         /** @param lifetimeSec how long this signer's tokens live: no cached entry outlives its token longer */
         Signer(SigningKeys keys, long lifetimeSec, long cacheBytes, int maxTokenChars) {
-            this.maxTokenChars = maxTokenChars;
-            // A client sends the same token for its whole life; verifying it once is enough. Bounded
-            // by weight, keyed by the exact token string, and no entry stays longer than one token
-            // lifetime. A fixed expiry rather than one per token: with per-entry expiry Caffeine
-            // records every read for its policy, which cost a third of a microsecond per request;
-            // every hit is still checked against its token's own exp.
-            this.verified = Caffeine.newBuilder()
-                    .maximumWeight(cacheBytes)
-                    .weigher((VerifiedKey key, SessionToken claims) -> weight(key, claims))
-                    // Housekeeping on the calling thread: waking a pool thread for it costs more here.
-                    .executor(Runnable::run)
-                    .expireAfterWrite(Duration.ofSeconds(lifetimeSec))
-                    .build();
-            for (String secret : keys.all()) {
-                byte[] bytes = secret.getBytes(StandardCharsets.UTF_8);
-                if (bytes.length < MIN_KEY_BYTES) {
-                    throw new IllegalArgumentException("key is " + bytes.length + " bytes; HS256 needs at least "
-                            + MIN_KEY_BYTES + " bytes (256 bits)");
-                }
-                byKid.putIfAbsent(SigningKeys.kid(secret), new JwtConsumerBuilder()
-                        .setRequireExpirationTime()
-                        .setAllowedClockSkewInSeconds(0)
-                        .setSkipDefaultAudienceValidation()
-                        .setVerificationKey(new HmacKey(bytes))
-                        .setJwsAlgorithmConstraints(AlgorithmConstraints.ConstraintType.PERMIT, AlgorithmIdentifiers.HMAC_SHA256)
-                        .build());
-            }
-            byte[] current = keys.current().getBytes(StandardCharsets.UTF_8);
-            this.headerDot = (SigningKeys.encodedHeader(SigningKeys.kid(keys.current())) + ".").getBytes(StandardCharsets.US_ASCII);
-            this.macs = ThreadLocal.withInitial(() -> {
-                try {
-                    Mac mac = Mac.getInstance("HmacSHA256");
-                    mac.init(new SecretKeySpec(current, "HmacSHA256"));
-                    return mac;
-                } catch (GeneralSecurityException e) {
-                    throw new IllegalStateException("HmacSHA256 is not available", e);
-                }
-            });
+            this.keys = new Hs256(keys, maxTokenChars);
+            this.verified = new VerifiedTokens<>(cacheBytes, lifetimeSec, Signer::claimsBytes);
         }
 
         long cachedBytes() {
-            verified.cleanUp();
-            return verified.policy().eviction().orElseThrow().weightedSize().orElseThrow();
+            return verified.bytes();
         }
 
-        /** Approximate bytes an entry holds: the token string, the claims and their strings. */
-        private static int weight(VerifiedKey key, SessionToken claims) {
-            long bytes = 200 + key.jwt().length() + 2L * claims.username().length();
+        /** Approximate bytes the claims' strings hold. */
+        private static long claimsBytes(SessionToken claims) {
+            long bytes = 2L * claims.username().length();
             for (Map.Entry<String, String> var : claims.vars().entrySet()) {
                 bytes += 100 + 2L * (var.getKey().length() + var.getValue().length());
             }
-            return (int) Math.min(Integer.MAX_VALUE, bytes);
+            return bytes;
         }
 
-        /**
-         * The compact JWS serialization (RFC 7515) of the claims, signed HS256. Written with the
-         * JDK's Mac and Base64 rather than jose4j, which took 12 us a token here (its own JSON
-         * writer, base64 and a new Mac per call); jose4j still verifies every token we accept.
-         */
         byte[] sign(byte[] claimsJson) {
-            byte[] payload = BASE64URL.encode(claimsJson);
-            Mac mac = macs.get();
-            mac.update(headerDot);
-            mac.update(payload);
-            byte[] signature = BASE64URL.encode(mac.doFinal());
-            byte[] token = new byte[headerDot.length + payload.length + 1 + signature.length];
-            System.arraycopy(headerDot, 0, token, 0, headerDot.length);
-            System.arraycopy(payload, 0, token, headerDot.length, payload.length);
-            token[headerDot.length + payload.length] = '.';
-            System.arraycopy(signature, 0, token, headerDot.length + payload.length + 1, signature.length);
-            return token;
+            return keys.signBytes(claimsJson);
         }
 
         SessionToken verify(String jwt) {
-            // Longer than anything we mint: not ours, and not worth parsing or caching.
-            if (jwt == null || jwt.isEmpty() || jwt.length() > maxTokenChars) {
+            if (jwt == null || jwt.isEmpty()) {
                 return null;
             }
-            VerifiedKey key = new VerifiedKey(jwt);
-            SessionToken cached = verified.getIfPresent(key);
+            long now = System.currentTimeMillis() / 1000;
+            SessionToken cached = verified.get(jwt);
             if (cached != null) {
-                return System.currentTimeMillis() / 1000 < cached.expiresAt() ? cached : null;
+                return now < cached.expiresAt() ? cached : null;
             }
-            SessionToken claims = verifySignatureAndClaims(jwt);
+            SessionToken claims = claims(keys.verify(jwt, now));
             if (claims != null) {
-                verified.put(key, claims);
+                verified.put(jwt, claims);
             }
             return claims;
         }
 
-        private SessionToken verifySignatureAndClaims(String jwt) {
-            String kid = kid(jwt);
-            if (kid != null) {
-                JwtConsumer consumer = byKid.get(kid);
-                return consumer == null ? null : verifyWith(consumer, jwt);
-            }
-            // minted before tokens named their key: any key we still hold may have signed it
-            for (JwtConsumer consumer : byKid.values()) {
-                SessionToken claims = verifyWith(consumer, jwt);
-                if (claims != null) {
-                    return claims;
-                }
-            }
-            return null;
-        }
-
-        /** The header's {@code kid}, or null when it has none or the header is unreadable. */
-        private static String kid(String jwt) {
-            int dot = jwt.indexOf('.');
-            if (dot < 0) {
+        private static SessionToken claims(JwtClaims claims) {
+            if (claims == null) {
                 return null;
             }
             try {
-                Map<String, Object> header = JsonUtil.parseJson(new String(
-                        Base64.getUrlDecoder().decode(jwt.substring(0, dot)), StandardCharsets.UTF_8));
-                return header.get("kid") instanceof String kid ? kid : null;
-            } catch (JoseException | IllegalArgumentException | ClassCastException e) {
-                return null;
-            }
-        }
-
-        private static SessionToken verifyWith(JwtConsumer consumer, String jwt) {
-            try {
-                JwtClaims claims = consumer.processToClaims(jwt);
                 UUID userId = UUID.fromString(claims.getStringClaimValue("uid"));
                 String tokenId = claims.getStringClaimValue("tid");
                 String username = claims.getStringClaimValue("usn");
                 NumericDate issuedAt = claims.getIssuedAt();
                 return new SessionToken(tokenId == null ? "" : tokenId, userId, username == null ? "" : username,
                         vars(claims), claims.getExpirationTime().getValue(), issuedAt == null ? 0 : issuedAt.getValue());
-            } catch (InvalidJwtException | MalformedClaimException | IllegalArgumentException | NullPointerException e) {
+            } catch (MalformedClaimException | IllegalArgumentException | NullPointerException e) {
                 return null;
             }
         }

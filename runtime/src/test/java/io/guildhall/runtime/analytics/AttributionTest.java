@@ -1,11 +1,10 @@
 package io.guildhall.runtime.analytics;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.guildhall.runtime.session.Hs256;
 import io.guildhall.runtime.testing.ApiClient;
+import io.guildhall.runtime.testing.LegacyJwt;
 import org.junit.jupiter.api.Test;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -192,8 +191,8 @@ class AttributionTest extends AnalyticsTestBase {
         String player = newIdentity();
         ApiClient.Reply session = authenticate(player);
         long now = now().getEpochSecond();
-        String nakamaToken = new Hs256(SESSION_KEY).sign(("{\"iid\":\"" + player + "\",\"exp\":" + (now + 3600)
-                + ",\"iat\":" + now + ",\"api\":\"game\"}").getBytes(StandardCharsets.UTF_8));
+        String nakamaToken = LegacyJwt.sign(SESSION_KEY, "{\"iid\":\"" + player + "\",\"exp\":"
+                + (now + 3600) + ",\"iat\":" + now + ",\"api\":\"game\"}");
         ApiClient.Reply reply = analytics.post("/v1/event", ApiClient.bearer(nakamaToken),
                 ApiClient.json(Map.of("events", List.of(event("from_nakama", now())))));
         assertEquals(200, reply.status(), reply.toString());

@@ -190,8 +190,6 @@ class StrictHttpTest extends ApiTestBase {
 
     @Test
     void rejectionsOfMalformedRequestsAreJson() throws Exception {
-        // (a missing or repeated Host, a bad %-escape and a request line Undertow cannot parse are
-        // still answered by Undertow itself, with an empty 400: see README, Limits and protections)
         StringBuilder headers = new StringBuilder();
         for (int i = 0; i < 150; i++) {
             headers.append("X-Filler-").append(i).append(": y\r\n");
@@ -199,5 +197,67 @@ class StrictHttpTest extends ApiTestBase {
         assertJsonError(send("GET /healthcheck HTTP/1.1\r\nHost: x\r\n" + headers + "\r\n"), 431, 3);
         assertJsonError(send("GET /healthcheck?q=" + "a".repeat(20_000) + " HTTP/1.1\r\nHost: x\r\n\r\n"), 414, 3);
         assertJsonError(send("GET /healthcheck HTTP/1.1\r\nHost: x\r\nX-Big: " + "b".repeat(20_000) + "\r\n\r\n"), 431, 3);
+    }
+
+    /** What Undertow refuses while parsing, before any handler runs, answered in JSON on every listener. */
+    @Test
+    void whatTheParserRefusesIsJsonOnEveryListener() throws Exception {
+        for (int port : new int[]{server.port(), server.analyticsPort(), server.consolePort()}) {
+            assertParserRejection(port, "GET /healthcheck HTTP/1.1\r\n\r\n", "must have a Host header");
+            assertParserRejection(port, "GET /healthcheck HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", "only one Host header");
+            assertParserRejection(port, "GET /healthcheck HTTP/1.1\r\nHost: x:99999\r\n\r\n", "Host header is malformed");
+            assertParserRejection(port, "GET /healthcheck HTTP/1.1\r\nHost: a b\r\n\r\n", "Host header is malformed");
+            assertParserRejection(port, "GET /health%zzcheck HTTP/1.1\r\nHost: x\r\n\r\n", "could not be parsed");
+            assertParserRejection(port, "GET /healthcheck?q=%G1 HTTP/1.1\r\nHost: x\r\n\r\n", "could not be parsed");
+            assertParserRejection(port, "GET /h\u00e9 HTTP/1.1\r\nHost: x\r\n\r\n", "could not be parsed");
+            assertParserRejection(port, "G@T /healthcheck HTTP/1.1\r\nHost: x\r\n\r\n", "could not be parsed");
+            assertParserRejection(port, "GET /healthcheck HTTP/11\r\nHost: x\r\n\r\n", "could not be parsed");
+            assertParserRejection(port, "GET /healthcheck HTTP/1.1\r\nHost: x\r\nBad Header: y\r\n\r\n", "could not be parsed");
+            StringBuilder headers = new StringBuilder();
+            for (int i = 0; i < 250; i++) {
+                headers.append("X-Filler-").append(i).append(": y\r\n");
+            }
+            assertParserRejection(port, "GET /healthcheck HTTP/1.1\r\nHost: x\r\n" + headers + "\r\n", "200 fields");
+            assertParserRejection(port, "GET /healthcheck?q=" + "a".repeat(40_000) + " HTTP/1.1\r\nHost: x\r\n\r\n",
+                    "32768 bytes");
+            assertParserRejection(port, "GET /healthcheck HTTP/1.1\r\nHost: x\r\nX-Big: " + "b".repeat(40_000) + "\r\n\r\n",
+                    "32768 bytes");
+        }
+        // HTTP/1.0 needs no Host, and well-formed requests on a kept-alive connection are untouched
+        Raw old = send(port -> "GET /healthcheck HTTP/1.0\r\n\r\n");
+        assertEquals(200, old.status(), old.head());
+        try (Socket socket = connect()) {
+            for (int i = 0; i < 3; i++) {
+                socket.getOutputStream().write("GET /healthcheck HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                Raw reply = read(socket.getInputStream());
+                assertEquals(200, reply.status(), reply.head());
+                assertEquals("{}", reply.body());
+            }
+            // an ordinary error of ours (a 400 with a body) is not mistaken for one of the parser's
+            socket.getOutputStream().write(signIn("", 1).getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().write('x');
+            assertJsonError(read(socket.getInputStream()), 400, 3);
+        }
+    }
+
+    private static Raw send(java.util.function.IntFunction<String> request) throws IOException {
+        return send(request.apply(server.port()));
+    }
+
+    private static void assertParserRejection(int port, String request, String messagePart) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(5000);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.UTF_8));
+            InputStream in = socket.getInputStream();
+            Raw reply = read(in);
+            String what = port + " " + request.substring(0, Math.min(80, request.length())) + " -> " + reply.head() + reply.body();
+            assertJsonError(reply, 400, 3);
+            assertTrue(reply.body().contains(messagePart), what);
+            assertTrue(reply.head().toLowerCase().contains("connection: close"), what);
+            for (String leak : new String[]{"undertow", "xnio", "io.", "exception", "allow_", "decode_url", "max_header"}) {
+                assertTrue(!reply.body().toLowerCase().contains(leak), "names a library or flag: " + what);
+            }
+            assertEquals(-1, in.read(), "the connection closes after the answer: " + what);
+        }
     }
 }

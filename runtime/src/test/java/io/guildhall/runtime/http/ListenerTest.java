@@ -49,7 +49,7 @@ class ListenerTest {
                     exchange.getResponseHeaders().put(new HttpString("X-Protected"), "yes");
                     next.handleRequest(exchange);
                 })
-                .undertow(builder -> builder.setServerOption(UndertowOptions.MAX_HEADER_SIZE, 2048))
+                .serverOption(UndertowOptions.MAX_HEADER_SIZE, 2048)
                 .start(worker);
         Listener plain = Listener.builder("plain").address("127.0.0.1").port(0).routes(routes.build()).start(worker);
         try {

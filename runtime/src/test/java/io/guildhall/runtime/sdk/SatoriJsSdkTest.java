@@ -48,4 +48,39 @@ class SatoriJsSdkTest {
             assertTrue(output.contains("pass 7") && output.contains("fail 0"), output);
         }
     }
+
+    private static final String ROTATION_SCRIPT = "satori-rotation.test.mjs";
+    private static final String SESSION_A = "analytics-session-key-A-0123456789abcdef";
+    private static final String SESSION_B = "analytics-session-key-B-0123456789abcdef";
+    private static final String REFRESH_A = "analytics-refresh-key-A-0123456789abcdef";
+    private static final String REFRESH_B = "analytics-refresh-key-B-0123456789abcdef";
+
+    /**
+     * An analytics key rotation with restarts: a session the SDK got under keys A keeps working (used
+     * and refreshed) after a restart that signs with keys B and keeps A as previous keys, and ends
+     * after a restart without A.
+     */
+    @Test
+    @Timeout(value = 3 * NODE_TIMEOUT_SECONDS, unit = TimeUnit.SECONDS)
+    void sdkSessionsSurviveASigningKeyRotation(@TempDir Path stateDir) throws Exception {
+        Path state = stateDir.resolve("session.json");
+        String[][] phases = {
+                {"sign-in", "--analytics.session_signing_key=" + SESSION_A, "--analytics.refresh_signing_key=" + REFRESH_A},
+                {"rotated", "--analytics.session_signing_key=" + SESSION_B, "--analytics.previous_session_signing_keys=" + SESSION_A,
+                        "--analytics.refresh_signing_key=" + REFRESH_B, "--analytics.previous_refresh_signing_keys=" + REFRESH_A},
+                {"removed", "--analytics.session_signing_key=" + SESSION_B, "--analytics.refresh_signing_key=" + REFRESH_B}};
+        for (String[] phase : phases) {
+            String[] flags = java.util.Arrays.copyOfRange(phase, 0, phase.length);
+            flags[0] = "--analytics.api_keys=sdk:" + API_KEY;
+            try (TestServer server = TestServer.start(dataDir, flags)) {
+                String output = NodeScript.run(ROTATION_SCRIPT, "@heroiclabs/satori-js", Map.of(
+                        "GUILDHALL_HOST", "127.0.0.1",
+                        "GUILDHALL_ANALYTICS_PORT", Integer.toString(server.analyticsPort()),
+                        "GUILDHALL_API_KEY", API_KEY,
+                        "GUILDHALL_ROTATION_PHASE", phase[0],
+                        "GUILDHALL_STATE_FILE", state.toString()), NODE_TIMEOUT_SECONDS);
+                assertTrue(output.contains("pass 1") && output.contains("fail 0"), output);
+            }
+        }
+    }
 }

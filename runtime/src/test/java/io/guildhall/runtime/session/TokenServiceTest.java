@@ -156,20 +156,12 @@ class TokenServiceTest {
         assertNull(before.verifySession(fresh));
 
         // a token minted before tokens carried a kid: tried against the current and previous keys
-        String legacy = legacyToken(oldKey, "{\"tid\":\"t\",\"uid\":\"" + user + "\",\"usn\":\"u\",\"exp\":" + (now + 60)
+        String legacy = io.guildhall.runtime.testing.LegacyJwt.sign(oldKey, "{\"tid\":\"t\",\"uid\":\"" + user + "\",\"usn\":\"u\",\"exp\":" + (now + 60)
                 + ",\"iat\":" + now + "}");
         assertEquals(user, after.verifySession(legacy).userId());
         assertNull(removed.verifySession(legacy));
     }
 
-    static String legacyToken(String key, String claims) throws Exception {
-        Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
-        String signingInput = b64.encodeToString("{\"alg\":\"HS256\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.US_ASCII))
-                + "." + b64.encodeToString(claims.getBytes(StandardCharsets.UTF_8));
-        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
-        mac.init(new javax.crypto.spec.SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-        return signingInput + "." + b64.encodeToString(mac.doFinal(signingInput.getBytes(StandardCharsets.US_ASCII)));
-    }
 
     private static JsonNode header(String jwt) throws Exception {
         return Json.MAPPER.readTree(Base64.getUrlDecoder().decode(jwt.split("\\.")[0]));
