@@ -157,6 +157,19 @@ $("rebuild").addEventListener("click", async () => {
   $("status").textContent = "Rebuilt from " + result.events + " events in " + result.duration_ms + " ms.";
   await showDays();
 });
+$("backup").addEventListener("click", async () => {
+  $("backup").disabled = true;
+  $("backup-status").textContent = "Writing the backup...";
+  try {
+    const result = await api("POST", "/v1/console/backup", {});
+    const mib = (result.bytes / 1048576).toFixed(1);
+    $("backup-status").textContent = "Backup written to " + result.folder + " (" + mib + " MiB in " + result.duration_ms + " ms).";
+  } catch (e) {
+    $("backup-status").textContent = "Backup failed: " + e.message;
+  } finally {
+    $("backup").disabled = false;
+  }
+});
 $("identity-form").addEventListener("submit", (event) => { event.preventDefault(); showIdentity($("identity-id").value.trim()); });
 $("account-form").addEventListener("submit", (event) => { event.preventDefault(); showAccount(); });
 if (state.token) start();

@@ -2,6 +2,7 @@ package io.guildhall.runtime;
 
 import io.guildhall.runtime.account.AccountService;
 import io.guildhall.runtime.admin.AdminSocket;
+import io.guildhall.runtime.admin.TimestampedBackups;
 import io.guildhall.runtime.analytics.Analytics;
 import io.guildhall.runtime.console.Console;
 import io.guildhall.runtime.observe.ServerMetrics;
@@ -170,7 +171,8 @@ public final class GuildhallServer implements AutoCloseable {
         try {
             if (analyticsOn || consoleOn) {
                 analytics = new Analytics(config, store, clock);
-                console = new Console(config, passwords, loginAttempts, analytics, accounts, clock, worker);
+                console = new Console(config, passwords, loginAttempts, analytics, accounts,
+                        new TimestampedBackups(opened, Path.of(config.string(Setting.DATA_BACKUP_DIR)), clock), clock, worker);
                 analytics.observe(metrics);
             }
             if (analyticsOn && modulesAnalytics == embeddedAnalytics) {

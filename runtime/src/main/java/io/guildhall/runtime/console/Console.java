@@ -1,6 +1,7 @@
 package io.guildhall.runtime.console;
 
 import io.guildhall.runtime.account.Passwords;
+import io.guildhall.runtime.admin.TimestampedBackups;
 import io.guildhall.runtime.analytics.Analytics;
 import io.guildhall.runtime.config.Config;
 import io.guildhall.runtime.config.ConfigException;
@@ -27,9 +28,11 @@ public final class Console {
     private final ConsoleApi api;
     private final ConsoleMetricsApi metrics;
     private final ConsoleAccountsApi accounts;
+    private final ConsoleBackupApi backup;
 
     public Console(Config config, Passwords passwords, LoginAttempts loginAttempts, Analytics analytics,
-                   io.guildhall.runtime.account.AccountService accounts, Clock clock, Executor workers) {
+                   io.guildhall.runtime.account.AccountService accounts, TimestampedBackups backups, Clock clock,
+                   Executor workers) {
         String key = config.string(Setting.CONSOLE_SIGNING_KEY);
         if (key.getBytes(StandardCharsets.UTF_8).length < TokenService.MIN_KEY_BYTES) {
             throw new ConfigException("console.signing_key must be at least " + TokenService.MIN_KEY_BYTES + " bytes");
@@ -45,6 +48,7 @@ public final class Console {
                 analytics.store(), analytics.rejected(), new Continue(workers));
         this.metrics = new ConsoleMetricsApi(analytics.store(), clock);
         this.accounts = new ConsoleAccountsApi(accounts);
+        this.backup = new ConsoleBackupApi(backups);
     }
 
     /** Beyond loopback, {@code GET /metrics} must not be open to anyone who can reach the port. */
@@ -101,6 +105,7 @@ public final class Console {
                 .add(Methods.GET, "/v1/console/account", bearer, Execution.IO_THREAD, accounts::lookup)
                 .add(Methods.POST, "/v1/console/account/{id}/ban", bearer, Execution.WORKER, accounts::ban)
                 .add(Methods.POST, "/v1/console/account/{id}/unban", bearer, Execution.WORKER, accounts::unban)
+                .add(Methods.POST, "/v1/console/backup", bearer, Execution.WORKER, backup::backup)
                 .raw(Methods.GET, "/", ConsolePage.redirectToSlash())
                 .raw(Methods.GET, "/console", ConsolePage.redirectToSlash())
                 .raw(Methods.GET, "/console/*", ConsolePage.handler())

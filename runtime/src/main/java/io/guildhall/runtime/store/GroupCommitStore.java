@@ -66,6 +66,8 @@ public final class GroupCommitStore implements Store {
     private final ExecutorService acknowledger;
     private volatile Thread acknowledgerThread;
     private final AtomicBoolean engineClosed = new AtomicBoolean();
+    /** Set while a backup is written: a second one would only queue behind it and double the disk load. */
+    private final AtomicBoolean backingUp = new AtomicBoolean();
 
     /** Bumped under the write lock before each mutation runs, so its data never looks durable early. */
     private volatile long writeSeq;
@@ -245,15 +247,24 @@ public final class GroupCommitStore implements Store {
     /**
      * Writes a consistent copy of the store into {@code target} (a folder that is absent or empty)
      * while writes go on; a server started on that folder has every write acknowledged before this
-     * call. Blocks for as long as the copy takes.
+     * call. Blocks for as long as the copy takes. One backup at a time, whoever asks (admin socket,
+     * console): a second one while the first runs is refused rather than queued.
      *
+     * @throws BackupInProgressException while another backup of this store runs
      * @throws StoreException if the engine cannot take backups, the store is closed, or copying fails
      */
     public Backup backup(java.nio.file.Path target) {
         if (closed) {
             throw new StoreException("store is closed");
         }
-        return engine.backup(target);
+        if (!backingUp.compareAndSet(false, true)) {
+            throw new BackupInProgressException();
+        }
+        try {
+            return engine.backup(target);
+        } finally {
+            backingUp.set(false);
+        }
     }
 
     /** Writes whose mutation ran without throwing. */

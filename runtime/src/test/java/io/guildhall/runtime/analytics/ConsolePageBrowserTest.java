@@ -32,7 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The console page in a real headless Chromium (Debian's chromium and chromium-driver, installed by
  * .ci/install-browser.sh): sign in, charts drawn from a known data set, an identity's sessions and
- * its event in no session, and a game account banned. Writes target/console-dashboard.png.
+ * its event in no session, a game account banned, and a backup taken. Writes target/console-dashboard.png.
  */
 class ConsolePageBrowserTest extends AnalyticsTestBase {
     private static final File CHROMIUM = new File("/usr/bin/chromium");
@@ -72,7 +72,7 @@ class ConsolePageBrowserTest extends AnalyticsTestBase {
     }
 
     @Test
-    void signInChartsIdentityAndBan() throws Exception {
+    void signInChartsIdentityBanAndBackup() throws Exception {
         // The data set: on 2026-03-02 two sessions of 10 and 30 minutes, on 2026-03-03 one of 20.
         String player = newIdentity();
         Instant day1 = Instant.parse("2026-03-02T09:00:00Z");
@@ -134,5 +134,11 @@ class ConsolePageBrowserTest extends AnalyticsTestBase {
         waiting().until(d -> d.findElements(By.cssSelector("#account-view .banned")).size() == 1);
         ApiClient.Reply refused = game.authenticate("device", null, ApiClient.json(Map.of("id", "console-device-0123456789")));
         assertNotEquals(200, refused.status(), "a banned account cannot sign in: " + refused);
+
+        browser.findElement(By.id("backup")).click();
+        waiting().until(d -> d.findElement(By.id("backup-status")).getText().startsWith("Backup written to"));
+        String status = browser.findElement(By.id("backup-status")).getText();
+        Path folder = dataDir.resolve("backups").resolve(status.replaceAll(".*/(guildhall-[^ /]+) .*", "$1"));
+        assertTrue(Files.exists(folder.resolve("guildhall.mv.db")), status);
     }
 }

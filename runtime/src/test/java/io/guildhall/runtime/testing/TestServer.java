@@ -54,6 +54,7 @@ public final class TestServer implements AutoCloseable {
                 "--console.port=0",
                 "--data.dir=" + dataDir,
                 "--plugins.dir=" + dataDir.resolve("no-plugins"),
+                "--data.backup_dir=" + dataDir.resolve("backups"),
                 "--account.bcrypt_cost=4",
                 "--shutdown_grace_sec=2"));
         args.addAll(List.of(flags));
