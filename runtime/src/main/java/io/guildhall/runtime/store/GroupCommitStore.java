@@ -61,6 +61,7 @@ public final class GroupCommitStore implements Store {
     /** Signalled when there is something to commit, or the store closes. */
     private final Condition workArrived = writeLock.newCondition();
     private final Map<String, KvMap> maps = new ConcurrentHashMap<>();
+    private final Map<String, KvMap> unloggedMaps = new ConcurrentHashMap<>();
     private final Thread committer;
     /** Completes the futures of synced rounds, in order; see the class comment. */
     private final ExecutorService acknowledger;
@@ -142,6 +143,34 @@ public final class GroupCommitStore implements Store {
         } finally {
             writeLock.unlock();
         }
+    }
+
+    @Override
+    public KvMap unloggedMap(String name) {
+        Objects.requireNonNull(name, "name");
+        writeLock.lock();
+        try {
+            if (closed) {
+                throw new StoreException("store is closed");
+            }
+            return unloggedMaps.computeIfAbsent(name, engine::openUnloggedMap);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    @Override
+    public void checkpoint() {
+        if (writeLock.isHeldByCurrentThread()) {
+            // the engine's checkpoint takes the lock between its own steps: inside a write it would deadlock
+            throw new IllegalStateException("checkpoint() called inside a store write");
+        }
+        durable().join();
+        StoreException fatal = broken;
+        if (fatal != null) {
+            throw fatal;
+        }
+        engine.checkpoint();
     }
 
     /**

@@ -163,6 +163,12 @@ final class WalEngine implements StoreEngine {
         return maps.computeIfAbsent(name, n -> new LoggedMap(n, tree.openMap(n), ops));
     }
 
+    /** The B-tree itself: its changes reach the disk only with the next checkpoint. */
+    @Override
+    public KvMap openUnloggedMap(String name) {
+        return tree.openMap(name);
+    }
+
     /** Appends the changes since the last append as one record (under the write lock). */
     @Override
     public void commit() {
@@ -246,7 +252,8 @@ final class WalEngine implements StoreEngine {
     }
 
     /** Writes the B-trees to the MVStore file and drops the log segments that file now covers. */
-    void checkpoint() {
+    @Override
+    public void checkpoint() {
         checkpointLock.lock();
         try {
             long start = System.nanoTime();
