@@ -97,7 +97,7 @@ public final class Metrics {
         Map<Integer, Long> retained = new LinkedHashMap<>();
         for (int n : RETENTION_DAYS) {
             LocalDate later = day.plusDays(n);
-            Set<String> active = cohort.isEmpty() ? Set.of() : metrics.activeOn(later, metrics.sessionsOn(later));
+            Set<String> active = cohort.isEmpty() ? Set.of() : metrics.activeOn(later);
             retained.put(n, cohort.stream().filter(active::contains).count());
         }
         return new Retention(day, cohort.size(), retained);

@@ -3,12 +3,6 @@ package io.guildhall.runtime.analytics;
 import io.guildhall.runtime.store.KvMap;
 import io.guildhall.runtime.store.Store;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -48,6 +42,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * </ul>
  */
 final class SessionMetrics {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(SessionMetrics.class);
     private static final char SEP = '|';
     private static final String END = "\uffff";
     private static final byte[] PRESENT = {1};
@@ -91,6 +86,9 @@ final class SessionMetrics {
         this.pieces = new SessionPieces(inactivitySec * 1000, idleCapSec * 1000);
         this.zone = zone;
         this.settings = "v3 inactivity=" + inactivitySec + " idle_cap=" + idleCapSec + " zone=" + zone.getId();
+        if (enabled) {
+            store.beforeCommit(this::applyQueued);
+        }
     }
 
     ZoneId zone() {
@@ -148,15 +146,83 @@ final class SessionMetrics {
     // ---- the incremental path (under the write lock) ----
 
     /**
-     * A session was opened or had events attributed in this write. In-order events extend the last
-     * piece; an event before the session's last point (a late event) re-derives the whole session
-     * from its stored events, which the write has already put.
+     * What the writes since the last commit changed, applied once right before their commit (see
+     * {@link #applyQueued}): a session that a sign-in opened and a batch of events extended within
+     * one group commit is then written once, not twice. Guarded by the store's write lock.
+     */
+    private final Map<String, QueuedSession> queuedSessions = new HashMap<>();
+    private final Map<CountKey, Long> queuedCounts = new HashMap<>();
+
+    /** A session's latest record and the event times the writes attributed to it. */
+    private static final class QueuedSession {
+        final String sessionKey;
+        SessionRecord session;
+        long[] times = new long[4];
+        int count;
+
+        QueuedSession(String sessionKey) {
+            this.sessionKey = sessionKey;
+        }
+
+        void add(long[] newTimes, int n) {
+            if (count + n > times.length) {
+                times = Arrays.copyOf(times, Math.max(2 * times.length, count + n));
+            }
+            System.arraycopy(newTimes, 0, times, count, n);
+            count += n;
+        }
+    }
+
+    /** An event count's key, without building its text for every event. */
+    private record CountKey(String day, String kind, String name) {
+    }
+
+    /**
+     * A session was opened or had events attributed in this write: queued for {@link #applyQueued}.
+     * Must be called after the write stored the session and its events.
      */
     void sessionChanged(SessionRecord session, long[] newTimes, int count) {
         if (!enabled) {
             return;
         }
-        String sessionKey = metricKey(session);
+        QueuedSession queued = queuedSessions.computeIfAbsent(metricKey(session), QueuedSession::new);
+        queued.session = session; // the latest: later writes see (and store) earlier writes' changes
+        queued.add(newTimes, count);
+    }
+
+    /**
+     * Applies what the writes since the last commit queued, in that commit (the store calls it under
+     * the write lock before changes leave memory, so the numbers are durable with the data they are
+     * derived from and readable when those writes are acknowledged). The order of sessions does not
+     * matter: each session's entries are its own, and first-seen days and counts are minimums and sums.
+     */
+    void applyQueued() {
+        if (queuedSessions.isEmpty() && queuedCounts.isEmpty()) {
+            return;
+        }
+        try {
+            queuedSessions.values().forEach(q -> apply(q.sessionKey, q.session, q.times, q.count));
+            queuedCounts.forEach((key, delta) -> addCount(key.day + SEP + key.kind + SEP + key.name, delta));
+        } catch (RuntimeException e) {
+            // the store is failing (a write to it threw): have the next start derive everything again
+            log.error("Updating the session metrics failed; they are rebuilt at the next start", e);
+            firstSeenCache.clear();
+            try {
+                settingsMap.put("settings", (REBUILDING + settings).getBytes(StandardCharsets.UTF_8));
+            } catch (RuntimeException again) {
+                e.addSuppressed(again);
+            }
+        } finally {
+            queuedSessions.clear();
+            queuedCounts.clear();
+        }
+    }
+
+    /**
+     * Updates one session's numbers. In-order events extend the last piece; an event before the
+     * session's last point (a late event) re-derives the whole session from its stored events.
+     */
+    private void apply(String sessionKey, SessionRecord session, long[] newTimes, int count) {
         String startDay = dayKey(session.startMillis());
         byte[] bytes = daySessions.get(pieceKey(startDay, sessionKey, 0));
         Head old = bytes == null ? null : Head.decode(bytes);
@@ -165,9 +231,12 @@ final class SessionMetrics {
             earliest = Math.min(earliest, newTimes[i]);
         }
         List<SessionPieces.Piece> updated;
-        if (old == null && count == 0) {
-            updated = pieces.derive(session.startMillis(), newTimes, 0);
-        } else if (old != null && allInOrder(old.pieces, newTimes, count)) {
+        if (old == null) {
+            // a session new in this commit: every event attributed to it is one of these
+            long[] sorted = Arrays.copyOf(newTimes, count);
+            Arrays.sort(sorted);
+            updated = pieces.derive(session.startMillis(), sorted, count);
+        } else if (allInOrder(old.pieces, newTimes, count)) {
             updated = new ArrayList<>(old.pieces);
             long[] sorted = Arrays.copyOf(newTimes, count);
             Arrays.sort(sorted);
@@ -267,16 +336,14 @@ final class SessionMetrics {
         return day + SEP + sessionKey + SEP + "000000".substring(Math.min(6, digits.length())) + digits;
     }
 
-    /** Events stored by this write: counts per day, kind and name (one read and write per distinct key). */
+    /** Events stored by this write: counted per day, kind and name at {@link #applyQueued}. */
     void eventsStored(List<EventRecord> stored) {
         if (!enabled) {
             return;
         }
-        Map<String, Long> counts = new HashMap<>();
         for (EventRecord e : stored) {
-            counts.merge(countKey(e.timestampMillis(), e.via(), e.name()), 1L, Long::sum);
+            queuedCounts.merge(new CountKey(dayKey(e.timestampMillis()), e.via().metricKind(), e.name()), 1L, Long::sum);
         }
-        counts.forEach(this::addCount);
     }
 
     private String countKey(long millis, EventRecord.Via via, String name) {
@@ -304,14 +371,71 @@ final class SessionMetrics {
 
     /** The identity was active on this day: moves its first-seen day earlier if needed. */
     private void seen(String identityId, String day) {
+        String firstDay = firstSeenCache.get(identityId);
+        if (firstDay != null && day.compareTo(firstDay) >= 0) {
+            return; // the usual case: an identity seen before signs in again
+        }
         byte[] first = firstSeen.get(identityId);
-        String firstDay = first == null ? null : new String(first, StandardCharsets.UTF_8);
+        firstDay = first == null ? null : new String(first, StandardCharsets.UTF_8);
         if (firstDay == null || day.compareTo(firstDay) < 0) {
             if (firstDay != null) {
                 cohorts.remove(firstDay + SEP + identityId);
             }
             firstSeen.put(identityId, day.getBytes(StandardCharsets.UTF_8));
             cohorts.put(day + SEP + identityId, PRESENT);
+            firstDay = day;
+        }
+        firstSeenCache.put(identityId, firstDay);
+    }
+
+    /** Memory the first-seen cache may take (identity ids and days with their map entries). */
+    private static final long FIRST_SEEN_CACHE_BYTES = 4L << 20;
+
+    /**
+     * First-seen days as stored, for identities seen lately (least recently used go first, bounded by
+     * {@link #FIRST_SEEN_CACHE_BYTES}): a sign-in of a known identity then reads nothing. Written
+     * through with the map, under the store's write lock only.
+     */
+    private final WeighedCache firstSeenCache = new WeighedCache(FIRST_SEEN_CACHE_BYTES);
+
+    /** A least-recently-used map of strings bounded by their estimated memory. */
+    private static final class WeighedCache {
+        private final long maxBytes;
+        private long bytes;
+        private final java.util.LinkedHashMap<String, String> entries = new java.util.LinkedHashMap<>(256, 0.75f, true);
+
+        WeighedCache(long maxBytes) {
+            this.maxBytes = maxBytes;
+        }
+
+        /** Two strings (about 40 bytes each plus their characters) and a linked map entry (about 40). */
+        private static long weight(String key, String value) {
+            return 120 + key.length() + value.length();
+        }
+
+        String get(String key) {
+            return entries.get(key);
+        }
+
+        void put(String key, String value) {
+            String was = entries.put(key, value);
+            bytes += weight(key, value) - (was == null ? 0 : weight(key, was));
+            var eldest = entries.entrySet().iterator();
+            while (bytes > maxBytes && eldest.hasNext()) {
+                var entry = eldest.next();
+                bytes -= weight(entry.getKey(), entry.getValue());
+                eldest.remove();
+            }
+        }
+
+        void remove(String key) {
+            String was = entries.remove(key);
+            bytes -= was == null ? 0 : weight(key, was);
+        }
+
+        void clear() {
+            entries.clear();
+            bytes = 0;
         }
     }
 
@@ -323,6 +447,7 @@ final class SessionMetrics {
         if (!enabled) {
             return;
         }
+        applyQueued();
         String prefix = identityId + SEP;
         for (SessionRecord s : identitySessions) {
             String sessionKey = metricKey(s);
@@ -347,6 +472,7 @@ final class SessionMetrics {
         counts.forEach(this::addCount);
         marks.stream().filter(active::containsKey).forEach(active::remove);
         byte[] first = firstSeen.get(identityId);
+        firstSeenCache.remove(identityId);
         if (first != null) {
             cohorts.remove(new String(first, StandardCharsets.UTF_8) + SEP + identityId);
             firstSeen.remove(identityId);
@@ -369,6 +495,11 @@ final class SessionMetrics {
      * every log record replayed over it is newer than the derived entries.
      */
     Metrics.Rebuilt rebuild() {
+        return rebuild(step -> { });
+    }
+
+    /** @param afterStep told after steps 2 and 3 (tests copy the data folder there, as a crash would leave it) */
+    Metrics.Rebuilt rebuild(java.util.function.IntConsumer afterStep) {
         rebuilding.lock();
         try {
             long began = System.nanoTime();
@@ -378,7 +509,9 @@ final class SessionMetrics {
                 return null;
             }).join();
             long[] counted = store.write(this::derive).join();
+            afterStep.accept(2);
             store.checkpoint();
+            afterStep.accept(3);
             store.write(() -> {
                 recordSettings();
                 return null;
@@ -391,6 +524,10 @@ final class SessionMetrics {
 
     /** Step (2) of {@link #rebuild}: under the write lock. Returns the sessions and events it read. */
     private long[] derive() {
+        // what earlier writes queued is derived below from what they stored
+        queuedSessions.clear();
+        queuedCounts.clear();
+        firstSeenCache.clear();
         KvMap directDays = store.unloggedMap(DAY_SESSIONS);
         KvMap directActive = store.unloggedMap(ACTIVE);
         KvMap directFirstSeen = store.unloggedMap(FIRST_SEEN);
@@ -504,12 +641,28 @@ final class SessionMetrics {
     Set<String> activeOn(LocalDate day, List<DayPiece> piecesOfDay) {
         Set<String> ids = new HashSet<>();
         piecesOfDay.forEach(p -> ids.add(p.identityId()));
+        addMarked(day, ids);
+        return ids;
+    }
+
+    /** The identities active on a day (see {@link #activeOn(LocalDate, List)}), reading only their ids. */
+    Set<String> activeOn(LocalDate day) {
+        Set<String> ids = new HashSet<>();
+        String from = day.toString() + SEP;
+        daySessions.scan(from, from + END, (k, v) -> {
+            ids.add(identityOf(v));
+            return true;
+        });
+        addMarked(day, ids);
+        return ids;
+    }
+
+    private void addMarked(LocalDate day, Set<String> ids) {
         String from = day.toString() + SEP;
         active.scan(from, from + END, (k, v) -> {
             ids.add(k.substring(from.length()));
             return true;
         });
-        return ids;
     }
 
     /** The identities first seen on a day. */
@@ -544,82 +697,149 @@ final class SessionMetrics {
     }
 
     // ---- encoding ----
+    // Compact, because every metric write is also a write-ahead log record: the identity, then the
+    // first piece's start as a long and everything else as variable-length differences from it.
 
     /** Tags of the day entries: a session's first piece with its state, or a later piece. */
-    private static final byte HEAD = 2;
+    private static final byte HEAD = 3;
     private static final byte PIECE = 1;
 
     /** A session's derived state, stored in the day entry of its first piece. */
     private record Head(String identityId, long earliestEventMillis, List<SessionPieces.Piece> pieces) {
         byte[] encode() {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + 28 * pieces.size());
-            try (DataOutputStream out = new DataOutputStream(bytes)) {
-                out.writeByte(HEAD);
-                out.writeUTF(identityId);
-                out.writeLong(earliestEventMillis);
-                out.writeInt(pieces.size());
-                for (SessionPieces.Piece p : pieces) {
-                    writePiece(out, p);
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
+            Out out = new Out(identityId.length() + 24 + 12 * pieces.size());
+            out.tag(HEAD).text(identityId);
+            long start = pieces.get(0).startMillis();
+            out.fixed(start);
+            // no event yet: 0; else the earliest event's distance from the start (it may be before it), plus one
+            out.varint(earliestEventMillis == Long.MAX_VALUE ? 0 : zigzag(earliestEventMillis - start) + 1);
+            out.varint(pieces.size());
+            for (SessionPieces.Piece p : pieces) {
+                out.varint(zigzag(p.startMillis() - start)).varint(p.lastMillis() - p.startMillis())
+                        .varint(p.events()).varint(p.activeMillis());
             }
-            return bytes.toByteArray();
+            return out.bytes();
         }
 
         static Head decode(byte[] bytes) {
-            try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
-                in.readByte();
-                String identityId = in.readUTF();
-                long earliest = in.readLong();
-                int n = in.readInt();
-                List<SessionPieces.Piece> list = new ArrayList<>(n);
-                for (int i = 0; i < n; i++) {
-                    list.add(readPiece(in));
-                }
-                return new Head(identityId, earliest, list);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
+            ByteBuffer in = ByteBuffer.wrap(bytes);
+            in.get();
+            String identityId = text(in);
+            long start = in.getLong();
+            long earliest = varint(in);
+            earliest = earliest == 0 ? Long.MAX_VALUE : start + unzigzag(earliest - 1);
+            int n = (int) varint(in);
+            List<SessionPieces.Piece> list = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                long pieceStart = start + unzigzag(varint(in));
+                list.add(new SessionPieces.Piece(pieceStart, pieceStart + varint(in), (int) varint(in), varint(in)));
             }
+            return new Head(identityId, earliest, list);
         }
-    }
-
-    private static void writePiece(DataOutputStream out, SessionPieces.Piece p) throws IOException {
-        out.writeLong(p.startMillis());
-        out.writeLong(p.lastMillis());
-        out.writeInt(p.events());
-        out.writeLong(p.activeMillis());
-    }
-
-    private static SessionPieces.Piece readPiece(DataInputStream in) throws IOException {
-        return new SessionPieces.Piece(in.readLong(), in.readLong(), in.readInt(), in.readLong());
     }
 
     private static byte[] encodePiece(String identityId, SessionPieces.Piece p) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeByte(PIECE);
-            out.writeUTF(identityId);
-            writePiece(out, p);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return bytes.toByteArray();
+        return new Out(identityId.length() + 24).tag(PIECE).text(identityId).fixed(p.startMillis())
+                .varint(p.lastMillis() - p.startMillis()).varint(p.events()).varint(p.activeMillis()).bytes();
     }
 
     /** A day entry as one piece: the first piece of a head, or the piece itself. */
     private static DayPiece decodePiece(byte[] bytes) {
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
-            byte tag = in.readByte();
-            String identityId = in.readUTF();
-            if (tag == HEAD) {
-                in.readLong(); // earliest event
-                in.readInt(); // pieces
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        byte tag = in.get();
+        String identityId = text(in);
+        long start = in.getLong();
+        if (tag == HEAD) {
+            varint(in); // earliest event
+            varint(in); // pieces
+            start += unzigzag(varint(in));
+        }
+        long last = start + varint(in);
+        return new DayPiece(identityId, start, last, (int) varint(in), varint(in));
+    }
+
+    /** The identity of a day entry, without decoding the rest. */
+    private static String identityOf(byte[] bytes) {
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        in.get();
+        return text(in);
+    }
+
+    private static long zigzag(long v) {
+        return (v << 1) ^ (v >> 63);
+    }
+
+    private static long unzigzag(long v) {
+        return (v >>> 1) ^ -(v & 1);
+    }
+
+    private static long varint(ByteBuffer in) {
+        long v = 0;
+        for (int shift = 0; shift < 64; shift += 7) {
+            byte b = in.get();
+            v |= (long) (b & 0x7F) << shift;
+            if (b >= 0) {
+                return v;
             }
-            SessionPieces.Piece p = readPiece(in);
-            return new DayPiece(identityId, p.startMillis(), p.lastMillis(), p.events(), p.activeMillis());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        }
+        throw new IllegalStateException("malformed metric entry");
+    }
+
+    private static String text(ByteBuffer in) {
+        byte[] utf8 = new byte[(int) varint(in)];
+        in.get(utf8);
+        return new String(utf8, StandardCharsets.UTF_8);
+    }
+
+    /** A growing byte array for the entries above. */
+    private static final class Out {
+        private byte[] bytes;
+        private int size;
+
+        Out(int capacity) {
+            bytes = new byte[capacity];
+        }
+
+        private void ensure(int more) {
+            if (size + more > bytes.length) {
+                bytes = Arrays.copyOf(bytes, Math.max(2 * bytes.length, size + more));
+            }
+        }
+
+        Out tag(byte tag) {
+            ensure(1);
+            bytes[size++] = tag;
+            return this;
+        }
+
+        Out fixed(long v) {
+            ensure(8);
+            ByteBuffer.wrap(bytes, size, 8).putLong(v);
+            size += 8;
+            return this;
+        }
+
+        Out varint(long v) {
+            ensure(10);
+            while ((v & ~0x7FL) != 0) {
+                bytes[size++] = (byte) ((v & 0x7F) | 0x80);
+                v >>>= 7;
+            }
+            bytes[size++] = (byte) v;
+            return this;
+        }
+
+        Out text(String s) {
+            byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+            varint(utf8.length);
+            ensure(utf8.length);
+            System.arraycopy(utf8, 0, bytes, size, utf8.length);
+            size += utf8.length;
+            return this;
+        }
+
+        byte[] bytes() {
+            return Arrays.copyOf(bytes, size);
         }
     }
 }

@@ -62,6 +62,8 @@ public final class GroupCommitStore implements Store {
     private final Condition workArrived = writeLock.newCondition();
     private final Map<String, KvMap> maps = new ConcurrentHashMap<>();
     private final Map<String, KvMap> unloggedMaps = new ConcurrentHashMap<>();
+    /** See {@link Store#beforeCommit}; replaced under writeLock. */
+    private volatile Runnable beforeCommit = () -> { };
     private final Thread committer;
     /** Completes the futures of synced rounds, in order; see the class comment. */
     private final ExecutorService acknowledger;
@@ -140,6 +142,22 @@ public final class GroupCommitStore implements Store {
                 throw new StoreException("store is closed");
             }
             return maps.computeIfAbsent(name, engine::openMap);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    @Override
+    public void beforeCommit(Runnable hook) {
+        Objects.requireNonNull(hook, "hook");
+        writeLock.lock();
+        try {
+            Runnable before = beforeCommit;
+            beforeCommit = () -> {
+                before.run();
+                hook.run();
+            };
+            engine.beforeChangesLeave(beforeCommit);
         } finally {
             writeLock.unlock();
         }
@@ -420,6 +438,7 @@ public final class GroupCommitStore implements Store {
             if (!closed && !lastAttemptFailed) {
                 compactIntoThisCommit();
             }
+            beforeCommit.run();
             Round round = new Round(writeSeq, batch, nextBarrier);
             batch = new ArrayList<>();
             nextBarrier = new CompletableFuture<>();

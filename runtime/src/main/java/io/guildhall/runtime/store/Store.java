@@ -26,6 +26,14 @@ public interface Store extends AutoCloseable {
     CompletableFuture<Void> durable();
 
     /**
+     * Registers work that runs under the write lock right before the changes made so far leave
+     * memory (a commit, or an append to the write-ahead log), so that it lands in the same commit as
+     * the writes that queued it: derived data that many writes of one commit update only once. It
+     * must not throw, and must leave nothing queued.
+     */
+    void beforeCommit(Runnable hook);
+
+    /**
      * The named map, with changes that skip the write-ahead log where the engine keeps one: for bulk
      * writes of data that can be derived again from other stored data (a full rebuild of the session
      * metrics). Change it only inside {@link #write}; its changes are durable once a {@link #checkpoint()}

@@ -56,6 +56,13 @@ interface StoreEngine extends AutoCloseable {
     default void checkpoint() {
     }
 
+    /**
+     * Work to run, under the write lock, before the engine moves changes out of memory by itself
+     * (a log append outside {@link #commit()}); see {@link Store#beforeCommit}.
+     */
+    default void beforeChangesLeave(Runnable hook) {
+    }
+
     /** False once the engine cannot write any more without being reopened (it closed itself after a failure). */
     default boolean usable() {
         return true;

@@ -63,6 +63,8 @@ final class WalEngine implements StoreEngine {
     /** Changes since the last append. Guarded by the store's write lock. */
     private final MapOps ops = new MapOps();
     private final Map<String, KvMap> maps = new ConcurrentHashMap<>();
+    /** Runs before every append, under the write lock (see {@link Store#beforeCommit}). */
+    private volatile Runnable beforeAppend = () -> { };
     /** The store's write lock, once bound; null while opening (nobody else writes then). */
     private volatile Lock writeLock;
     /** Held for a whole checkpoint, and by a backup while it copies files (the MVStore file must not change). */
@@ -193,7 +195,13 @@ final class WalEngine implements StoreEngine {
         return tree.usable();
     }
 
+    @Override
+    public void beforeChangesLeave(Runnable hook) {
+        this.beforeAppend = hook;
+    }
+
     private void appendChanges() {
+        beforeAppend.run();
         if (!ops.isEmpty()) {
             wal.append(ops.view());
             ops.clear();
@@ -280,7 +288,7 @@ final class WalEngine implements StoreEngine {
             wal.prepareSpare(logged + logged / 4);
             lastCheckpointNanos = System.nanoTime();
             checkpoints++;
-            log.debug("Checkpoint of {}: {} KiB written, {} KiB unsaved before, {} ms", tree,
+            log.debug("Checkpoint of {} after {} KiB of log: {} KiB written, {} KiB unsaved before, {} ms", tree, logged >> 10,
                     (tree.writtenBytes() - written) >> 10, unsaved >> 10,
                     TimeUnit.NANOSECONDS.toMillis(lastCheckpointNanos - start));
         } finally {
