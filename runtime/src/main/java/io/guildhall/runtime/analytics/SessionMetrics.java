@@ -300,6 +300,14 @@ final class SessionMetrics {
         if (updated.equals(old)) {
             return;
         }
+        if (updated.pieces.size() > 1 || (old != null && old.pieces.size() > 1)) {
+            putLaterPieces(sessionKey, old, updated);
+        }
+        daySessions.put(pieceKey(sessionKey, 0, updated.pieces.get(0)), updated.encode());
+    }
+
+    /** The day entries of pieces after the first: those that changed are written, those gone removed. */
+    private void putLaterPieces(String sessionKey, Head old, Head updated) {
         Map<String, SessionPieces.Piece> before = new HashMap<>();
         if (old != null) {
             for (int i = 1; i < old.pieces.size(); i++) {
@@ -316,7 +324,6 @@ final class SessionMetrics {
             }
         }
         before.keySet().stream().filter(k -> !after.contains(k)).forEach(daySessions::remove);
-        daySessions.put(pieceKey(sessionKey, 0, updated.pieces.get(0)), updated.encode());
     }
 
     /**
