@@ -486,6 +486,110 @@ final class SessionMetrics {
         }
     }
 
+    /** Before a write removes events by retention: what earlier writes queued is applied first. */
+    void beforeEventsPruned() {
+        if (enabled) {
+            applyQueued();
+        }
+    }
+
+    /**
+     * Events were removed by retention (their values given): they stop counting, their sessions are
+     * re-derived from the events that remain, and their identities' active-day marks and first-seen
+     * days are checked again, so the numbers stay those a rebuild would give.
+     */
+    void eventsPruned(List<byte[]> removed, java.util.function.Function<String, SessionRecord> sessionById) {
+        if (!enabled || removed.isEmpty()) {
+            return;
+        }
+        Map<String, Long> counts = new HashMap<>();
+        Set<String> sessionIds = new HashSet<>();
+        Map<String, Set<String>> days = new HashMap<>();
+        for (byte[] value : removed) {
+            Records.MetricEvent e = Records.metricEvent(value);
+            counts.merge(countKey(e.timestampMillis(), e.via(), e.name()), -1L, Long::sum);
+            if (e.kind() == EventRecord.Kind.ATTRIBUTED) {
+                sessionIds.add(e.sessionId());
+                days.computeIfAbsent(e.identityId(), k -> new HashSet<>()).add(dayKey(e.timestampMillis()));
+            }
+        }
+        counts.forEach(this::addCount);
+        for (String sessionId : sessionIds) {
+            SessionRecord session = sessionById.apply(sessionId);
+            if (session != null) {
+                rederive(session);
+            }
+        }
+        days.forEach((identityId, identityDays) -> {
+            Set<String> marked = markedDays(identityId, sessionById);
+            for (String day : identityDays) {
+                String key = day + SEP + identityId;
+                if (!marked.contains(day) && active.containsKey(key)) {
+                    active.remove(key);
+                }
+            }
+            resetFirstSeen(identityId, marked);
+        });
+    }
+
+    /** Derives a session again from its stored events. */
+    private void rederive(SessionRecord session) {
+        String sessionKey = metricKey(session);
+        byte[] bytes = daySessions.get(pieceKey(dayKey(session.startMillis()), sessionKey, 0));
+        Head old = bytes == null ? null : Head.decode(bytes);
+        long from = Math.min(session.startMillis(), old == null ? Long.MAX_VALUE : old.earliestEventMillis);
+        long[] times = attributedTimes(session, from);
+        put(sessionKey, old, new Head(session.identityId(), times.length == 0 ? Long.MAX_VALUE : times[0],
+                pieces.derive(session.startMillis(), times, times.length)));
+    }
+
+    /** The days an identity's stored events mark it active apart from its sessions' start days. */
+    private Set<String> markedDays(String identityId, java.util.function.Function<String, SessionRecord> sessionById) {
+        Set<String> marked = new HashSet<>();
+        Map<String, String> startDays = new HashMap<>();
+        String prefix = identityId + SEP;
+        events.scan(prefix, prefix + END, (k, v) -> {
+            Records.MetricEvent e = Records.metricEvent(v);
+            if (e.kind() == EventRecord.Kind.ATTRIBUTED) {
+                String startDay = startDays.computeIfAbsent(e.sessionId(), sid -> {
+                    SessionRecord s = sessionById.apply(sid);
+                    return s == null ? "" : dayKey(s.startMillis());
+                });
+                String day = dayKey(e.timestampMillis());
+                if (!day.equals(startDay)) {
+                    marked.add(day);
+                }
+            }
+            return true;
+        });
+        return marked;
+    }
+
+    /** Sets an identity's first-seen day from its sessions' start days and its marked days. */
+    private void resetFirstSeen(String identityId, Set<String> marked) {
+        String prefix = identityId + SEP;
+        String[] first = {marked.stream().min(String::compareTo).orElse(null)};
+        sessions.scan(prefix, prefix + END, (k, v) -> {
+            String day = dayKey(Records.session(v).startMillis());
+            first[0] = first[0] == null ? day : earlier(first[0], day);
+            return true;
+        });
+        byte[] stored = firstSeen.get(identityId);
+        String was = stored == null ? null : new String(stored, StandardCharsets.UTF_8);
+        if (java.util.Objects.equals(was, first[0])) {
+            return;
+        }
+        firstSeenCache.remove(identityId);
+        if (was != null) {
+            cohorts.remove(was + SEP + identityId);
+            firstSeen.remove(identityId);
+        }
+        if (first[0] != null) {
+            firstSeen.put(identityId, first[0].getBytes(StandardCharsets.UTF_8));
+            cohorts.put(first[0] + SEP + identityId, PRESENT);
+        }
+    }
+
     // ---- the full rebuild ----
 
     /**

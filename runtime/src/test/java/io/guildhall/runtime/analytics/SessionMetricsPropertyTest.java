@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Random event streams (sign-ins, in-order and late events, events naming their own or another
- * identity's session, sessionless and non-player events, erasures), stored through the
+ * identity's session, sessionless and non-player events, erasures, retention pruning), stored through the
  * incremental path, then rebuilt: every entry of every metric map must be the same. On both
  * engines, and with writes waited for one by one or in flight together (then one commit holds
  * many writes, and the metrics apply what they queued once for all of them).
@@ -56,6 +56,7 @@ class SessionMetricsPropertyTest {
         List<String> sessionIds = new ArrayList<>();
         List<String> sessionOwners = new ArrayList<>();
         int late = 0;
+        List<java.util.concurrent.CompletableFuture<Integer>> prunes = new ArrayList<>();
         List<java.util.concurrent.CompletableFuture<?>> pending = new ArrayList<>();
         try (GroupCommitStore raw = Stores.open(engine, dir)) {
             AnalyticsStore store = new AnalyticsStore(raw, 1800, 86400, inactivitySec, idleCapSec, zone);
@@ -71,6 +72,12 @@ class SessionMetricsPropertyTest {
                     sessionOwners.add(identity);
                 } else if (action == 9 && step % 50 == 9) {
                     settle(store.eraseIdentity(identity), pending, inFlight);
+                } else if (step % 100 == 50) {
+                    // retention: the events older than 12 to 24 hours before now go, the rest stay
+                    java.util.concurrent.CompletableFuture<Integer> prune =
+                            store.pruneEvents(now - 43_200_000L - random.nextInt(43_200_000), 1000);
+                    prunes.add(prune);
+                    settle(prune, pending, inFlight);
                 } else {
                     List<IncomingEvent> batch = new ArrayList<>();
                     for (int i = 1 + random.nextInt(5); i > 0; i--) {
@@ -99,8 +106,13 @@ class SessionMetricsPropertyTest {
             Map<String, String> incremental = metrics.dump();
             store.metrics().rebuild().get(30, TimeUnit.SECONDS);
             Map<String, String> rebuilt = metrics.dump();
-            assertTrue(incremental.size() > 100, "a data set worth comparing: " + incremental.size());
+            assertTrue(incremental.size() > 50, "a data set worth comparing (after retention removed old events): " + incremental.size());
             assertTrue(late > 20, "late events happened: " + late);
+            int pruned = 0;
+            for (java.util.concurrent.CompletableFuture<Integer> prune : prunes) {
+                pruned += prune.get();
+            }
+            assertTrue(pruned > 0, "retention removed events: " + pruned);
             Map<String, String> differences = new java.util.TreeMap<>();
             rebuilt.forEach((k, v) -> {
                 if (!v.equals(incremental.get(k))) {
