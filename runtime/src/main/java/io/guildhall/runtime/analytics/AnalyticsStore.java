@@ -382,9 +382,25 @@ public final class AnalyticsStore {
             return stale.size() < max;
         });
         return store.write(() -> {
+            List<byte[]> removed = new ArrayList<>(stale.size());
+            for (String key : stale) {
+                byte[] value = events.get(key); // an erasure may have taken it meanwhile
+                if (value != null) {
+                    removed.add(value);
+                }
+            }
+            metrics.beforeEventsPruned();
             stale.forEach(events::remove);
-            return stale.size();
+            metrics.eventsPruned(removed, this::sessionById);
+            return removed.size();
         });
+    }
+
+    /** A stored session by its id, or null. */
+    private SessionRecord sessionById(String sessionId) {
+        byte[] key = sessionIds.get(sessionId);
+        byte[] bytes = key == null ? null : sessions.get(new String(key, StandardCharsets.UTF_8));
+        return bytes == null ? null : Records.session(bytes);
     }
 
     /** Removes de-duplication marks older than the window (they can no longer match); at most {@code max} per call. */

@@ -76,7 +76,7 @@ public final class Metrics {
         }
         Arrays.sort(lengths);
         long n = lengths.length;
-        long dau = metrics.activeCount(day);
+        long dau = metrics.activeOn(day, pieces).size();
         return new Day(day, n, startOnly, n == 0 ? 0 : playtime / n, nearestRank(lengths, 50), nearestRank(lengths, 90),
                 playtime, activePlaytime, dau, identities.size(),
                 dau == 0 ? 0 : (double) playtime / dau, dau == 0 ? 0 : (double) activePlaytime / dau,
@@ -97,7 +97,8 @@ public final class Metrics {
         Map<Integer, Long> retained = new LinkedHashMap<>();
         for (int n : RETENTION_DAYS) {
             LocalDate later = day.plusDays(n);
-            retained.put(n, cohort.stream().filter(id -> metrics.wasActive(id, later)).count());
+            Set<String> active = cohort.isEmpty() ? Set.of() : metrics.activeOn(later);
+            retained.put(n, cohort.stream().filter(active::contains).count());
         }
         return new Retention(day, cohort.size(), retained);
     }
@@ -124,9 +125,18 @@ public final class Metrics {
         return open;
     }
 
-    /** Clears and re-derives every metric from the stored sessions and events, in one durable write. */
+    /**
+     * Clears and re-derives every metric from the stored sessions and events (ingestion waits while
+     * they are derived). Runs on the calling thread and returns a completed future once durable.
+     */
     public CompletableFuture<Rebuilt> rebuild() {
-        return store.write(metrics::rebuild);
+        try {
+            return CompletableFuture.completedFuture(metrics.rebuild());
+        } catch (java.util.concurrent.CompletionException e) {
+            return CompletableFuture.failedFuture(e.getCause());
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     /** Rebuilds when the numbers were derived with other settings (or not at all); true if it did. */

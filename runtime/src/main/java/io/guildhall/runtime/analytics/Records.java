@@ -6,6 +6,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -109,6 +110,93 @@ final class Records {
             return new EventRecord(eventId, clientId, identityId, sessionId, kind, name, value, metadata, timestamp,
                     received, skewed, source, issuedAt, expiresAt, via);
         });
+    }
+
+    /** The fields of a stored event the session metrics use. */
+    record MetricEvent(String identityId, String sessionId, EventRecord.Kind kind, String name, long timestampMillis,
+                       EventRecord.Via via) {
+    }
+
+    /**
+     * Reads only what the metrics use of a stored event, skipping the rest: a full rebuild reads
+     * every stored event, and decoding whole records was a quarter of its time.
+     */
+    static MetricEvent metricEvent(byte[] bytes) {
+        Lean in = new Lean(bytes);
+        byte version = in.readByte();
+        if (version != EVENT_V1 && version != EVENT_V2) {
+            throw new UncheckedIOException(new IOException("unknown event record version " + version));
+        }
+        in.skipUTF(); // eventId
+        in.skipUTF(); // clientId
+        String identityId = in.readUTF();
+        String sessionId = in.readUTF();
+        EventRecord.Kind kind = EventRecord.Kind.values()[in.readByte()];
+        String name = in.readUTF();
+        in.skipUTF(); // value
+        for (int i = in.readInt(); i > 0; i--) { // metadata
+            in.skipUTF();
+            in.skipUTF();
+        }
+        long timestamp = in.readLong();
+        in.skip(8 + 1); // received, skewed
+        in.skipUTF(); // source
+        in.skip(8 + 8); // issuedAt, expiresAt
+        EventRecord.Via via = version == EVENT_V2 ? EventRecord.Via.values()[in.readByte()] : switch (kind) {
+            case ATTRIBUTED -> EventRecord.Via.GIVEN_SESSION;
+            case ORPHANED -> EventRecord.Via.NO_RECENT_SESSION;
+            case NON_PLAYER -> EventRecord.Via.NO_IDENTITY;
+        };
+        return new MetricEvent(identityId, sessionId, kind, name, timestamp, via);
+    }
+
+    /** DataInput's encoding read straight from the array (no stream, no locks). */
+    private static final class Lean {
+        private final ByteBuffer in;
+
+        Lean(byte[] bytes) {
+            this.in = ByteBuffer.wrap(bytes);
+        }
+
+        byte readByte() {
+            return in.get();
+        }
+
+        int readInt() {
+            return in.getInt();
+        }
+
+        long readLong() {
+            return in.getLong();
+        }
+
+        void skip(int n) {
+            in.position(in.position() + n);
+        }
+
+        void skipUTF() {
+            skip(Short.toUnsignedInt(in.getShort()));
+        }
+
+        /** Modified UTF-8 as {@link DataInputStream#readUTF()} reads it; ASCII (the usual case) directly. */
+        String readUTF() {
+            int start = in.position();
+            int length = Short.toUnsignedInt(in.getShort());
+            byte[] array = in.array();
+            int from = start + 2;
+            for (int i = from; i < from + length; i++) {
+                if (array[i] < 0) {
+                    skip(length);
+                    try {
+                        return new DataInputStream(new ByteArrayInputStream(array, start, 2 + length)).readUTF();
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                }
+            }
+            skip(length);
+            return new String(array, from, length, java.nio.charset.StandardCharsets.ISO_8859_1);
+        }
     }
 
     private interface Writer {

@@ -3,12 +3,6 @@ package io.guildhall.runtime.analytics;
 import io.guildhall.runtime.store.KvMap;
 import io.guildhall.runtime.store.Store;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -22,6 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The session metrics, kept in the store next to the data they are derived from and updated in
@@ -30,26 +26,38 @@ import java.util.TreeMap;
  *
  * <p>Maps (a session is named {@code start|iid|sid}, start first: see {@link #metricKey}):
  * <ul>
- * <li>{@code analytics_metric_sessions}: session key to its derived pieces ({@link SessionPieces})
- *     and its earliest event time (the start of the range a re-derivation reads);</li>
  * <li>{@code analytics_metric_day_sessions}: {@code day|start|iid|sid|piece} to one piece, so that a
- *     day's session numbers are one range read;</li>
- * <li>{@code analytics_metric_active}: {@code day|iid} for each day an identity was active;</li>
+ *     day's session numbers are one range read. Piece 0 (keyed by the session's start day) also holds
+ *     the session's derived state: all its pieces and its earliest event time (the start of the range
+ *     a re-derivation reads). So a session's change is one write, and a day's entries also name the
+ *     identities that started a session (or a piece) that day;</li>
+ * <li>{@code analytics_metric_active}: {@code day|iid} for a day an identity had an attributed event
+ *     that is not its session's start day (rare: sessions across midnight, late events). With the day
+ *     entries it makes the daily actives, without a write per sign-in;</li>
  * <li>{@code analytics_metric_first_seen} ({@code iid} to day) and {@code analytics_metric_cohorts}
  *     ({@code day|iid}) for retention;</li>
  * <li>{@code analytics_metric_event_counts}: {@code day|kind|name} to a count;</li>
- * <li>{@code analytics_metric_settings}: the settings the numbers were derived with.</li>
+ * <li>{@code analytics_metric_settings}: the settings the numbers were derived with, or a mark that a
+ *     rebuild is under way (see {@link #rebuild}).</li>
  * </ul>
  */
 final class SessionMetrics {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(SessionMetrics.class);
     private static final char SEP = '|';
     private static final String END = "\uffff";
     private static final byte[] PRESENT = {1};
+    /** Version 2 kept session states in a map of their own; a rebuild empties it. */
+    private static final String LEGACY_STATES = "analytics_metric_sessions";
+    private static final String DAY_SESSIONS = "analytics_metric_day_sessions";
+    private static final String ACTIVE = "analytics_metric_active";
+    private static final String FIRST_SEEN = "analytics_metric_first_seen";
+    private static final String COHORTS = "analytics_metric_cohorts";
+    private static final String EVENT_COUNTS = "analytics_metric_event_counts";
+    private static final String REBUILDING = "rebuilding ";
 
     private final Store store;
     private final KvMap sessions;
     private final KvMap events;
-    private final KvMap states;
     private final KvMap daySessions;
     private final KvMap active;
     private final KvMap firstSeen;
@@ -60,6 +68,8 @@ final class SessionMetrics {
     private final ZoneId zone;
     private final String settings;
     private final boolean enabled;
+    /** One rebuild at a time: its steps are separate writes. */
+    private final ReentrantLock rebuilding = new ReentrantLock();
 
     SessionMetrics(Store store, KvMap sessions, KvMap events, long inactivitySec, long idleCapSec, ZoneId zone,
                    boolean enabled) {
@@ -67,16 +77,18 @@ final class SessionMetrics {
         this.store = store;
         this.sessions = sessions;
         this.events = events;
-        this.states = store.map("analytics_metric_sessions");
-        this.daySessions = store.map("analytics_metric_day_sessions");
-        this.active = store.map("analytics_metric_active");
-        this.firstSeen = store.map("analytics_metric_first_seen");
-        this.cohorts = store.map("analytics_metric_cohorts");
-        this.eventCounts = store.map("analytics_metric_event_counts");
+        this.daySessions = store.map(DAY_SESSIONS);
+        this.active = store.map(ACTIVE);
+        this.firstSeen = store.map(FIRST_SEEN);
+        this.cohorts = store.map(COHORTS);
+        this.eventCounts = store.map(EVENT_COUNTS);
         this.settingsMap = store.map("analytics_metric_settings");
         this.pieces = new SessionPieces(inactivitySec * 1000, idleCapSec * 1000);
         this.zone = zone;
-        this.settings = "v2 inactivity=" + inactivitySec + " idle_cap=" + idleCapSec + " zone=" + zone.getId();
+        this.settings = "v3 inactivity=" + inactivitySec + " idle_cap=" + idleCapSec + " zone=" + zone.getId();
+        if (enabled) {
+            store.beforeCommit(this::applyQueued);
+        }
     }
 
     ZoneId zone() {
@@ -87,27 +99,32 @@ final class SessionMetrics {
         return LocalDate.ofInstant(Instant.ofEpochMilli(millis), zone);
     }
 
-    /** The last day looked up, so that a batch's events (mostly on one day) compute it once. */
+    /** A day looked up: the times it covers and its key text. */
     private record CachedDay(long fromMillis, long toMillis, String text) {
     }
 
-    private volatile CachedDay cachedDay = new CachedDay(0, 0, "");
+    /**
+     * Days looked up, by UTC day number: a batch's events mostly fall on one day, a rebuild goes
+     * through each identity's days in turn. Immutable entries, so racing readers see whole ones.
+     */
+    private final CachedDay[] cachedDays = new CachedDay[64];
 
     /** {@link #day} as key text, cached per day. */
     String dayKey(long millis) {
-        CachedDay cached = cachedDay;
-        if (millis >= cached.fromMillis && millis < cached.toMillis) {
+        int slot = (int) (Math.floorDiv(millis, 86_400_000L) & (cachedDays.length - 1));
+        CachedDay cached = cachedDays[slot];
+        if (cached != null && millis >= cached.fromMillis && millis < cached.toMillis) {
             return cached.text;
         }
         LocalDate day = day(millis);
         long from = day.atStartOfDay(zone).toInstant().toEpochMilli();
         long to = day.plusDays(1).atStartOfDay(zone).toInstant().toEpochMilli();
         cached = new CachedDay(from, to, day.toString());
-        cachedDay = cached;
+        cachedDays[slot] = cached;
         return cached.text;
     }
 
-    /** True when the stored numbers were derived with other settings (or never, over existing data). */
+    /** True when the stored numbers were derived with other settings (or never, over existing data), or a rebuild broke off. */
     boolean stale() {
         byte[] stored = settingsMap.get("settings");
         if (stored == null) {
@@ -129,25 +146,97 @@ final class SessionMetrics {
     // ---- the incremental path (under the write lock) ----
 
     /**
-     * A session was opened or had events attributed in this write. In-order events extend the last
-     * piece; an event before the session's last point (a late event) re-derives the whole session
-     * from its stored events, which the write has already put.
+     * What the writes since the last commit changed, applied once right before their commit (see
+     * {@link #applyQueued}): a session that a sign-in opened and a batch of events extended within
+     * one group commit is then written once, not twice. Guarded by the store's write lock.
+     */
+    private final Map<String, QueuedSession> queuedSessions = new HashMap<>();
+    private final Map<CountKey, Long> queuedCounts = new HashMap<>();
+
+    /** A session's latest record and the event times the writes attributed to it. */
+    private static final class QueuedSession {
+        final String sessionKey;
+        SessionRecord session;
+        long[] times = new long[4];
+        int count;
+
+        QueuedSession(String sessionKey) {
+            this.sessionKey = sessionKey;
+        }
+
+        void add(long[] newTimes, int n) {
+            if (count + n > times.length) {
+                times = Arrays.copyOf(times, Math.max(2 * times.length, count + n));
+            }
+            System.arraycopy(newTimes, 0, times, count, n);
+            count += n;
+        }
+    }
+
+    /** An event count's key, without building its text for every event. */
+    private record CountKey(String day, String kind, String name) {
+    }
+
+    /**
+     * A session was opened or had events attributed in this write: queued for {@link #applyQueued}.
+     * Must be called after the write stored the session and its events.
      */
     void sessionChanged(SessionRecord session, long[] newTimes, int count) {
         if (!enabled) {
             return;
         }
-        String sessionKey = metricKey(session);
-        byte[] bytes = states.get(sessionKey);
-        State old = bytes == null ? null : State.decode(bytes);
+        QueuedSession queued = queuedSessions.computeIfAbsent(metricKey(session), QueuedSession::new);
+        queued.session = session; // the latest: later writes see (and store) earlier writes' changes
+        queued.add(newTimes, count);
+    }
+
+    /**
+     * Applies what the writes since the last commit queued, in that commit (the store calls it under
+     * the write lock before changes leave memory, so the numbers are durable with the data they are
+     * derived from and readable when those writes are acknowledged). The order of sessions does not
+     * matter: each session's entries are its own, and first-seen days and counts are minimums and sums.
+     */
+    void applyQueued() {
+        if (queuedSessions.isEmpty() && queuedCounts.isEmpty()) {
+            return;
+        }
+        try {
+            queuedSessions.values().forEach(q -> apply(q.sessionKey, q.session, q.times, q.count));
+            queuedCounts.forEach((key, delta) -> addCount(key.day + SEP + key.kind + SEP + key.name, delta));
+        } catch (RuntimeException e) {
+            // the store is failing (a write to it threw): have the next start derive everything again
+            log.error("Updating the session metrics failed; they are rebuilt at the next start", e);
+            firstSeenCache.clear();
+            try {
+                settingsMap.put("settings", (REBUILDING + settings).getBytes(StandardCharsets.UTF_8));
+            } catch (RuntimeException again) {
+                e.addSuppressed(again);
+            }
+        } finally {
+            queuedSessions.clear();
+            queuedCounts.clear();
+        }
+    }
+
+    /**
+     * Updates one session's numbers. In-order events extend the last piece; an event before the
+     * session's last point (a late event) re-derives the whole session from its stored events.
+     */
+    private void apply(String sessionKey, SessionRecord session, long[] newTimes, int count) {
+        String startDay = dayKey(session.startMillis());
+        byte[] bytes = daySessions.get(pieceKey(startDay, sessionKey, 0));
+        Head old = bytes == null ? null : Head.decode(bytes);
         long earliest = old == null ? Long.MAX_VALUE : old.earliestEventMillis;
         for (int i = 0; i < count; i++) {
             earliest = Math.min(earliest, newTimes[i]);
         }
         List<SessionPieces.Piece> updated;
-        if (old == null && count == 0) {
-            updated = pieces.derive(session.startMillis(), newTimes, 0);
-        } else if (old != null && allInOrder(old.pieces, newTimes, count)) {
+        if (old == null) {
+            // a session new in this commit: every event attributed to it is one of these
+            long[] sorted = Arrays.copyOf(newTimes, count);
+            Arrays.sort(sorted);
+            updated = pieces.derive(session.startMillis(), sorted, count);
+        } else if (allInOrder(old.pieces, newTimes, count)) {
             updated = new ArrayList<>(old.pieces);
             long[] sorted = Arrays.copyOf(newTimes, count);
             Arrays.sort(sorted);
@@ -158,8 +247,20 @@ final class SessionMetrics {
             long[] times = attributedTimes(session, Math.min(earliest, session.startMillis()));
             updated = pieces.derive(session.startMillis(), times, times.length);
         }
-        put(sessionKey, session.identityId(), old, new State(session.identityId(), earliest, updated));
-        activeOn(session.identityId(), session.startMillis());
+        put(sessionKey, old, new Head(session.identityId(), earliest, updated));
+        if (old == null) {
+            seen(session.identityId(), startDay);
+        }
+        String lastMarked = startDay;
+        for (int i = 0; i < count; i++) {
+            String day = dayKey(newTimes[i]);
+            if (!day.equals(lastMarked)) {
+                lastMarked = day;
+                if (!day.equals(startDay)) {
+                    markActive(session.identityId(), day);
+                }
+            }
+        }
     }
 
     private static boolean allInOrder(List<SessionPieces.Piece> pieces, long[] times, int count) {
@@ -173,12 +274,11 @@ final class SessionMetrics {
     /** The times of the session's stored events, ascending (one range read of its identity's events). */
     private long[] attributedTimes(SessionRecord session, long fromMillis) {
         String prefix = session.identityId() + SEP;
-        long[] times = new long[16];
+        long[][] holder = {new long[16]};
         int[] n = {0};
-        long[][] holder = {times};
         events.scan(prefix + AnalyticsStore.time(fromMillis), prefix + AnalyticsStore.time(session.lastActivityMillis() + 1),
                 (k, v) -> {
-                    EventRecord e = Records.event(v);
+                    Records.MetricEvent e = Records.metricEvent(v);
                     if (e.kind() == EventRecord.Kind.ATTRIBUTED && e.sessionId().equals(session.sessionId())) {
                         if (n[0] == holder[0].length) {
                             holder[0] = Arrays.copyOf(holder[0], n[0] * 2);
@@ -192,25 +292,38 @@ final class SessionMetrics {
         return result;
     }
 
-    /** Writes the session's new state and moves its day entries: only the pieces that changed are written. */
-    private void put(String sessionKey, String identityId, State old, State updated) {
+    /**
+     * Writes the session's new state: its head entry (piece 0 and the state) if anything changed, and
+     * those of its later pieces that changed (there are later pieces only with the inactivity split on).
+     */
+    private void put(String sessionKey, Head old, Head updated) {
+        if (updated.equals(old)) {
+            return;
+        }
+        if (updated.pieces.size() > 1 || (old != null && old.pieces.size() > 1)) {
+            putLaterPieces(sessionKey, old, updated);
+        }
+        daySessions.put(pieceKey(sessionKey, 0, updated.pieces.get(0)), updated.encode());
+    }
+
+    /** The day entries of pieces after the first: those that changed are written, those gone removed. */
+    private void putLaterPieces(String sessionKey, Head old, Head updated) {
         Map<String, SessionPieces.Piece> before = new HashMap<>();
         if (old != null) {
-            for (int i = 0; i < old.pieces.size(); i++) {
+            for (int i = 1; i < old.pieces.size(); i++) {
                 before.put(pieceKey(sessionKey, i, old.pieces.get(i)), old.pieces.get(i));
             }
         }
         Set<String> after = new HashSet<>();
-        for (int i = 0; i < updated.pieces.size(); i++) {
+        for (int i = 1; i < updated.pieces.size(); i++) {
             SessionPieces.Piece piece = updated.pieces.get(i);
             String key = pieceKey(sessionKey, i, piece);
             after.add(key);
             if (!piece.equals(before.get(key))) {
-                daySessions.put(key, encodePiece(identityId, piece));
+                daySessions.put(key, encodePiece(updated.identityId, piece));
             }
         }
         before.keySet().stream().filter(k -> !after.contains(k)).forEach(daySessions::remove);
-        states.put(sessionKey, updated.encode());
     }
 
     /**
@@ -222,29 +335,26 @@ final class SessionMetrics {
     }
 
     private String pieceKey(String sessionKey, int index, SessionPieces.Piece piece) {
-        String digits = Integer.toString(index);
-        return dayKey(piece.startMillis()) + SEP + sessionKey + SEP + "000000".substring(Math.min(6, digits.length())) + digits;
+        return pieceKey(dayKey(piece.startMillis()), sessionKey, index);
     }
 
-    /** Events stored by this write: counts per day, kind and name (one read and write per distinct key). */
+    private static String pieceKey(String day, String sessionKey, int index) {
+        String digits = Integer.toString(index);
+        return day + SEP + sessionKey + SEP + "000000".substring(Math.min(6, digits.length())) + digits;
+    }
+
+    /** Events stored by this write: counted per day, kind and name at {@link #applyQueued}. */
     void eventsStored(List<EventRecord> stored) {
         if (!enabled) {
             return;
         }
-        Map<String, Long> counts = new HashMap<>();
-        Set<String> seen = new HashSet<>();
         for (EventRecord e : stored) {
-            String day = dayKey(e.timestampMillis());
-            counts.merge(day + SEP + e.via().metricKind() + SEP + e.name(), 1L, Long::sum);
-            if (e.kind() == EventRecord.Kind.ATTRIBUTED && seen.add(day + SEP + e.identityId())) {
-                activeOn(e.identityId(), e.timestampMillis());
-            }
+            queuedCounts.merge(new CountKey(dayKey(e.timestampMillis()), e.via().metricKind(), e.name()), 1L, Long::sum);
         }
-        counts.forEach(this::addCount);
     }
 
-    private String countKey(EventRecord e) {
-        return dayKey(e.timestampMillis()) + SEP + e.via().metricKind() + SEP + e.name();
+    private String countKey(long millis, EventRecord.Via via, String name) {
+        return dayKey(millis) + SEP + via.metricKind() + SEP + name;
     }
 
     private void addCount(String key, long delta) {
@@ -257,22 +367,82 @@ final class SessionMetrics {
         }
     }
 
-    /** Marks the identity active on the day of this time, and moves its first-seen day earlier if needed. */
-    private void activeOn(String identityId, long millis) {
-        String day = dayKey(millis);
+    /** Marks the identity active on a day other than its session's start day. */
+    private void markActive(String identityId, String day) {
         String key = day + SEP + identityId;
-        if (active.containsKey(key)) {
-            return;
+        if (!active.containsKey(key)) {
+            active.put(key, PRESENT);
+            seen(identityId, day);
         }
-        active.put(key, PRESENT);
+    }
+
+    /** The identity was active on this day: moves its first-seen day earlier if needed. */
+    private void seen(String identityId, String day) {
+        String firstDay = firstSeenCache.get(identityId);
+        if (firstDay != null && day.compareTo(firstDay) >= 0) {
+            return; // the usual case: an identity seen before signs in again
+        }
         byte[] first = firstSeen.get(identityId);
-        String firstDay = first == null ? null : new String(first, StandardCharsets.UTF_8);
+        firstDay = first == null ? null : new String(first, StandardCharsets.UTF_8);
         if (firstDay == null || day.compareTo(firstDay) < 0) {
             if (firstDay != null) {
                 cohorts.remove(firstDay + SEP + identityId);
             }
             firstSeen.put(identityId, day.getBytes(StandardCharsets.UTF_8));
-            cohorts.put(key, PRESENT);
+            cohorts.put(day + SEP + identityId, PRESENT);
+            firstDay = day;
+        }
+        firstSeenCache.put(identityId, firstDay);
+    }
+
+    /** Memory the first-seen cache may take (identity ids and days with their map entries). */
+    private static final long FIRST_SEEN_CACHE_BYTES = 4L << 20;
+
+    /**
+     * First-seen days as stored, for identities seen lately (least recently used go first, bounded by
+     * {@link #FIRST_SEEN_CACHE_BYTES}): a sign-in of a known identity then reads nothing. Written
+     * through with the map, under the store's write lock only.
+     */
+    private final WeighedCache firstSeenCache = new WeighedCache(FIRST_SEEN_CACHE_BYTES);
+
+    /** A least-recently-used map of strings bounded by their estimated memory. */
+    private static final class WeighedCache {
+        private final long maxBytes;
+        private long bytes;
+        private final java.util.LinkedHashMap<String, String> entries = new java.util.LinkedHashMap<>(256, 0.75f, true);
+
+        WeighedCache(long maxBytes) {
+            this.maxBytes = maxBytes;
+        }
+
+        /** Two strings (about 40 bytes each plus their characters) and a linked map entry (about 40). */
+        private static long weight(String key, String value) {
+            return 120 + key.length() + value.length();
+        }
+
+        String get(String key) {
+            return entries.get(key);
+        }
+
+        void put(String key, String value) {
+            String was = entries.put(key, value);
+            bytes += weight(key, value) - (was == null ? 0 : weight(key, was));
+            var eldest = entries.entrySet().iterator();
+            while (bytes > maxBytes && eldest.hasNext()) {
+                var entry = eldest.next();
+                bytes -= weight(entry.getKey(), entry.getValue());
+                eldest.remove();
+            }
+        }
+
+        void remove(String key) {
+            String was = entries.remove(key);
+            bytes -= was == null ? 0 : weight(key, was);
+        }
+
+        void clear() {
+            entries.clear();
+            bytes = 0;
         }
     }
 
@@ -284,56 +454,218 @@ final class SessionMetrics {
         if (!enabled) {
             return;
         }
+        applyQueued();
         String prefix = identityId + SEP;
         for (SessionRecord s : identitySessions) {
             String sessionKey = metricKey(s);
-            byte[] bytes = states.get(sessionKey);
+            String headKey = pieceKey(dayKey(s.startMillis()), sessionKey, 0);
+            byte[] bytes = daySessions.get(headKey);
             if (bytes != null) {
-                State state = State.decode(bytes);
-                for (int i = 0; i < state.pieces.size(); i++) {
-                    daySessions.remove(pieceKey(sessionKey, i, state.pieces.get(i)));
+                Head head = Head.decode(bytes);
+                for (int i = 1; i < head.pieces.size(); i++) {
+                    daySessions.remove(pieceKey(sessionKey, i, head.pieces.get(i)));
                 }
-                states.remove(sessionKey);
+                daySessions.remove(headKey);
             }
-            active.remove(day(s.startMillis()) + "" + SEP + identityId);
         }
         Map<String, Long> counts = new HashMap<>();
+        Set<String> marks = new HashSet<>();
         events.scan(prefix, prefix + END, (k, v) -> {
-            EventRecord e = Records.event(v);
-            counts.merge(countKey(e), -1L, Long::sum);
-            active.remove(day(e.timestampMillis()) + "" + SEP + identityId);
+            Records.MetricEvent e = Records.metricEvent(v);
+            counts.merge(countKey(e.timestampMillis(), e.via(), e.name()), -1L, Long::sum);
+            marks.add(dayKey(e.timestampMillis()) + SEP + identityId);
             return true;
         });
         counts.forEach(this::addCount);
+        marks.stream().filter(active::containsKey).forEach(active::remove);
         byte[] first = firstSeen.get(identityId);
+        firstSeenCache.remove(identityId);
         if (first != null) {
             cohorts.remove(new String(first, StandardCharsets.UTF_8) + SEP + identityId);
             firstSeen.remove(identityId);
         }
     }
 
+    /** Before a write removes events by retention: what earlier writes queued is applied first. */
+    void beforeEventsPruned() {
+        if (enabled) {
+            applyQueued();
+        }
+    }
+
+    /**
+     * Events were removed by retention (their values given): they stop counting, their sessions are
+     * re-derived from the events that remain, and their identities' active-day marks and first-seen
+     * days are checked again, so the numbers stay those a rebuild would give.
+     */
+    void eventsPruned(List<byte[]> removed, java.util.function.Function<String, SessionRecord> sessionById) {
+        if (!enabled || removed.isEmpty()) {
+            return;
+        }
+        Map<String, Long> counts = new HashMap<>();
+        Set<String> sessionIds = new HashSet<>();
+        Map<String, Set<String>> days = new HashMap<>();
+        for (byte[] value : removed) {
+            Records.MetricEvent e = Records.metricEvent(value);
+            counts.merge(countKey(e.timestampMillis(), e.via(), e.name()), -1L, Long::sum);
+            if (e.kind() == EventRecord.Kind.ATTRIBUTED) {
+                sessionIds.add(e.sessionId());
+                days.computeIfAbsent(e.identityId(), k -> new HashSet<>()).add(dayKey(e.timestampMillis()));
+            }
+        }
+        counts.forEach(this::addCount);
+        for (String sessionId : sessionIds) {
+            SessionRecord session = sessionById.apply(sessionId);
+            if (session != null) {
+                rederive(session);
+            }
+        }
+        days.forEach((identityId, identityDays) -> {
+            Set<String> marked = markedDays(identityId, sessionById);
+            for (String day : identityDays) {
+                String key = day + SEP + identityId;
+                if (!marked.contains(day) && active.containsKey(key)) {
+                    active.remove(key);
+                }
+            }
+            resetFirstSeen(identityId, marked);
+        });
+    }
+
+    /** Derives a session again from its stored events. */
+    private void rederive(SessionRecord session) {
+        String sessionKey = metricKey(session);
+        byte[] bytes = daySessions.get(pieceKey(dayKey(session.startMillis()), sessionKey, 0));
+        Head old = bytes == null ? null : Head.decode(bytes);
+        long from = Math.min(session.startMillis(), old == null ? Long.MAX_VALUE : old.earliestEventMillis);
+        long[] times = attributedTimes(session, from);
+        put(sessionKey, old, new Head(session.identityId(), times.length == 0 ? Long.MAX_VALUE : times[0],
+                pieces.derive(session.startMillis(), times, times.length)));
+    }
+
+    /** The days an identity's stored events mark it active apart from its sessions' start days. */
+    private Set<String> markedDays(String identityId, java.util.function.Function<String, SessionRecord> sessionById) {
+        Set<String> marked = new HashSet<>();
+        Map<String, String> startDays = new HashMap<>();
+        String prefix = identityId + SEP;
+        events.scan(prefix, prefix + END, (k, v) -> {
+            Records.MetricEvent e = Records.metricEvent(v);
+            if (e.kind() == EventRecord.Kind.ATTRIBUTED) {
+                String startDay = startDays.computeIfAbsent(e.sessionId(), sid -> {
+                    SessionRecord s = sessionById.apply(sid);
+                    return s == null ? "" : dayKey(s.startMillis());
+                });
+                String day = dayKey(e.timestampMillis());
+                if (!day.equals(startDay)) {
+                    marked.add(day);
+                }
+            }
+            return true;
+        });
+        return marked;
+    }
+
+    /** Sets an identity's first-seen day from its sessions' start days and its marked days. */
+    private void resetFirstSeen(String identityId, Set<String> marked) {
+        String prefix = identityId + SEP;
+        String[] first = {marked.stream().min(String::compareTo).orElse(null)};
+        sessions.scan(prefix, prefix + END, (k, v) -> {
+            String day = dayKey(Records.session(v).startMillis());
+            first[0] = first[0] == null ? day : earlier(first[0], day);
+            return true;
+        });
+        byte[] stored = firstSeen.get(identityId);
+        String was = stored == null ? null : new String(stored, StandardCharsets.UTF_8);
+        if (java.util.Objects.equals(was, first[0])) {
+            return;
+        }
+        firstSeenCache.remove(identityId);
+        if (was != null) {
+            cohorts.remove(was + SEP + identityId);
+            firstSeen.remove(identityId);
+        }
+        if (first[0] != null) {
+            firstSeen.put(identityId, first[0].getBytes(StandardCharsets.UTF_8));
+            cohorts.put(first[0] + SEP + identityId, PRESENT);
+        }
+    }
+
     // ---- the full rebuild ----
 
     /**
-     * Clears every metric map and derives them again from the stored sessions and events, in one
-     * write (ingestion waits for it). Gives the same numbers as the incremental path.
+     * Clears every metric map and derives them again from the stored sessions and events. Gives the
+     * same numbers as the incremental path. Blocks; never call it inside a store write.
+     *
+     * <p>The derived entries skip the write-ahead log ({@link Store#unloggedMap}): they can always be
+     * derived again, and logging some 140,000 entries per million events made the rebuild three
+     * times slower. Crash safety: (1) a logged, durable write replaces the recorded settings with a
+     * "rebuilding" mark; (2) one write (ingestion waits) clears the maps and derives them, unlogged;
+     * (3) a checkpoint puts the trees, and so the derived entries, in the store file; (4) a logged
+     * write records the settings again. A crash before (4) is durable leaves the mark, so the next
+     * start finds the numbers {@link #stale()} and rebuilds; once (4) is durable, (3) was complete and
+     * every log record replayed over it is newer than the derived entries.
      */
     Metrics.Rebuilt rebuild() {
-        long began = System.nanoTime();
-        for (KvMap map : List.of(states, daySessions, active, firstSeen, cohorts, eventCounts)) {
-            clear(map);
+        return rebuild(step -> { });
+    }
+
+    /** @param afterStep told after steps 2 and 3 (tests copy the data folder there, as a crash would leave it) */
+    Metrics.Rebuilt rebuild(java.util.function.IntConsumer afterStep) {
+        rebuilding.lock();
+        try {
+            long began = System.nanoTime();
+            byte[] mark = (REBUILDING + settings).getBytes(StandardCharsets.UTF_8);
+            store.write(() -> {
+                settingsMap.put("settings", mark);
+                return null;
+            }).join();
+            long[] counted = store.write(this::derive).join();
+            afterStep.accept(2);
+            store.checkpoint();
+            afterStep.accept(3);
+            store.write(() -> {
+                recordSettings();
+                return null;
+            }).join();
+            return new Metrics.Rebuilt(counted[0], counted[1], (System.nanoTime() - began) / 1_000_000);
+        } finally {
+            rebuilding.unlock();
         }
-        // Pass 1: every event, in identity then time order; attributed times collected per session.
+    }
+
+    /** Step (2) of {@link #rebuild}: under the write lock. Returns the sessions and events it read. */
+    private long[] derive() {
+        // what earlier writes queued is derived below from what they stored
+        queuedSessions.clear();
+        queuedCounts.clear();
+        firstSeenCache.clear();
+        KvMap directDays = store.unloggedMap(DAY_SESSIONS);
+        KvMap directActive = store.unloggedMap(ACTIVE);
+        KvMap directFirstSeen = store.unloggedMap(FIRST_SEEN);
+        KvMap directCohorts = store.unloggedMap(COHORTS);
+        KvMap directCounts = store.unloggedMap(EVENT_COUNTS);
+        for (KvMap map : List.of(store.unloggedMap(LEGACY_STATES), directDays, directActive, directFirstSeen,
+                directCohorts, directCounts)) {
+            map.clear();
+        }
+        // Every session by id (session ids are unique), then every event in identity then time order.
+        Map<String, SessionRecord> byId = new HashMap<>();
+        sessions.scan("", END, (k, v) -> {
+            SessionRecord s = Records.session(v);
+            byId.put(s.sessionId(), s);
+            return true;
+        });
         Map<String, long[]> times = new HashMap<>();
         Map<String, Integer> timeCounts = new HashMap<>();
         Map<String, Long> counts = new HashMap<>();
+        Set<String> marks = new HashSet<>();
+        Map<String, String> first = new HashMap<>();
         long[] eventCount = {0};
         events.scan("", END, (k, v) -> {
-            EventRecord e = Records.event(v);
+            Records.MetricEvent e = Records.metricEvent(v);
             eventCount[0]++;
-            counts.merge(countKey(e), 1L, Long::sum);
+            counts.merge(countKey(e.timestampMillis(), e.via(), e.name()), 1L, Long::sum);
             if (e.kind() == EventRecord.Kind.ATTRIBUTED) {
-                activeOn(e.identityId(), e.timestampMillis());
                 String sid = e.sessionId();
                 int n = timeCounts.getOrDefault(sid, 0);
                 long[] list = times.get(sid);
@@ -343,38 +675,47 @@ final class SessionMetrics {
                 }
                 list[n] = e.timestampMillis();
                 timeCounts.put(sid, n + 1);
+                String day = dayKey(e.timestampMillis());
+                SessionRecord s = byId.get(sid);
+                if (s == null || !day.equals(dayKey(s.startMillis()))) {
+                    marks.add(day + SEP + e.identityId());
+                    first.merge(e.identityId(), day, SessionMetrics::earlier);
+                }
             }
             return true;
         });
-        counts.forEach(this::addCount);
-        // Pass 2: every session, derived from its collected times.
-        long[] sessionCount = {0};
-        List<Map.Entry<String, SessionRecord>> all = new ArrayList<>();
-        sessions.scan("", END, (k, v) -> all.add(Map.entry(k, Records.session(v))));
-        for (Map.Entry<String, SessionRecord> entry : all) {
-            SessionRecord s = entry.getValue();
-            sessionCount[0]++;
+        // Every session, derived from its collected times; written in key order (appends to the trees).
+        Map<String, byte[]> dayEntries = new TreeMap<>();
+        for (SessionRecord s : byId.values()) {
             long[] list = times.getOrDefault(s.sessionId(), new long[0]);
             int n = timeCounts.getOrDefault(s.sessionId(), 0);
             Arrays.sort(list, 0, n);
             long earliest = n == 0 ? Long.MAX_VALUE : list[0];
-            put(metricKey(s), s.identityId(), null, new State(s.identityId(), earliest, pieces.derive(s.startMillis(), list, n)));
-            activeOn(s.identityId(), s.startMillis());
+            Head head = new Head(s.identityId(), earliest, pieces.derive(s.startMillis(), list, n));
+            String sessionKey = metricKey(s);
+            dayEntries.put(pieceKey(sessionKey, 0, head.pieces.get(0)), head.encode());
+            for (int i = 1; i < head.pieces.size(); i++) {
+                dayEntries.put(pieceKey(sessionKey, i, head.pieces.get(i)), encodePiece(s.identityId(), head.pieces.get(i)));
+            }
+            first.merge(s.identityId(), dayKey(s.startMillis()), SessionMetrics::earlier);
         }
-        settingsMap.put("settings", settings.getBytes(StandardCharsets.UTF_8));
-        return new Metrics.Rebuilt(sessionCount[0], eventCount[0], (System.nanoTime() - began) / 1_000_000);
+        dayEntries.forEach(directDays::put);
+        new TreeSet<>(marks).forEach(key -> directActive.put(key, PRESENT));
+        new TreeMap<>(first).forEach((identityId, day) -> directFirstSeen.put(identityId, day.getBytes(StandardCharsets.UTF_8)));
+        first.entrySet().stream().map(e -> e.getValue() + SEP + e.getKey()).sorted()
+                .forEach(key -> directCohorts.put(key, PRESENT));
+        new TreeMap<>(counts).forEach((key, count) -> directCounts.put(key, ByteBuffer.allocate(8).putLong(count).array()));
+        return new long[] {byId.size(), eventCount[0]};
     }
 
-    private static void clear(KvMap map) {
-        List<String> keys = new ArrayList<>();
-        map.scan("", END, (k, v) -> keys.add(k));
-        keys.forEach(map::remove);
+    private static String earlier(String a, String b) {
+        return a.compareTo(b) <= 0 ? a : b;
     }
 
     /** Every entry of every metric map, for tests that compare the incremental path with a rebuild. */
     Map<String, String> dump() {
         Map<String, String> all = new TreeMap<>();
-        Map<String, KvMap> maps = Map.of("states", states, "day_sessions", daySessions, "active", active,
+        Map<String, KvMap> maps = Map.of("day_sessions", daySessions, "active", active,
                 "first_seen", firstSeen, "cohorts", cohorts, "event_counts", eventCounts);
         maps.forEach((name, map) -> map.scan("", END, (k, v) -> {
             all.put(name + " " + k, Arrays.toString(v));
@@ -403,19 +744,36 @@ final class SessionMetrics {
         }
     }
 
-    /** The identities active on a day. */
-    long activeCount(LocalDate day) {
-        long[] n = {0};
-        String from = day.toString() + SEP;
-        active.scan(from, from + END, (k, v) -> {
-            n[0]++;
-            return true;
-        });
-        return n[0];
+    /**
+     * The identities active on a day (a session start or an attributed event): those that started a
+     * session or a piece that day ({@code piecesOfDay}, as {@link #sessionsOn} read them) and those
+     * marked for an event on another day than their session's start.
+     */
+    Set<String> activeOn(LocalDate day, List<DayPiece> piecesOfDay) {
+        Set<String> ids = new HashSet<>();
+        piecesOfDay.forEach(p -> ids.add(p.identityId()));
+        addMarked(day, ids);
+        return ids;
     }
 
-    boolean wasActive(String identityId, LocalDate day) {
-        return active.containsKey(day.toString() + SEP + identityId);
+    /** The identities active on a day (see {@link #activeOn(LocalDate, List)}), reading only their ids. */
+    Set<String> activeOn(LocalDate day) {
+        Set<String> ids = new HashSet<>();
+        String from = day.toString() + SEP;
+        daySessions.scan(from, from + END, (k, v) -> {
+            ids.add(identityOf(v));
+            return true;
+        });
+        addMarked(day, ids);
+        return ids;
+    }
+
+    private void addMarked(LocalDate day, Set<String> ids) {
+        String from = day.toString() + SEP;
+        active.scan(from, from + END, (k, v) -> {
+            ids.add(k.substring(from.length()));
+            return true;
+        });
     }
 
     /** The identities first seen on a day. */
@@ -445,66 +803,154 @@ final class SessionMetrics {
 
     /** The derived pieces of one stored session (empty if it has none yet). */
     List<SessionPieces.Piece> piecesOf(SessionRecord session) {
-        byte[] bytes = states.get(metricKey(session));
-        return bytes == null ? List.of() : State.decode(bytes).pieces;
+        byte[] bytes = daySessions.get(pieceKey(dayKey(session.startMillis()), metricKey(session), 0));
+        return bytes == null ? List.of() : Head.decode(bytes).pieces;
     }
 
     // ---- encoding ----
+    // Compact, because every metric write is also a write-ahead log record: the identity, then the
+    // first piece's start as a long and everything else as variable-length differences from it.
 
-    private record State(String identityId, long earliestEventMillis, List<SessionPieces.Piece> pieces) {
+    /** Tags of the day entries: a session's first piece with its state, or a later piece. */
+    private static final byte HEAD = 3;
+    private static final byte PIECE = 1;
+
+    /** A session's derived state, stored in the day entry of its first piece. */
+    private record Head(String identityId, long earliestEventMillis, List<SessionPieces.Piece> pieces) {
         byte[] encode() {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
-            try (DataOutputStream out = new DataOutputStream(bytes)) {
-                out.writeByte(1);
-                out.writeLong(earliestEventMillis);
-                out.writeInt(pieces.size());
-                for (SessionPieces.Piece p : pieces) {
-                    out.writeLong(p.startMillis());
-                    out.writeLong(p.lastMillis());
-                    out.writeInt(p.events());
-                    out.writeLong(p.activeMillis());
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
+            Out out = new Out(identityId.length() + 24 + 12 * pieces.size());
+            out.tag(HEAD).text(identityId);
+            long start = pieces.get(0).startMillis();
+            out.fixed(start);
+            // no event yet: 0; else the earliest event's distance from the start (it may be before it), plus one
+            out.varint(earliestEventMillis == Long.MAX_VALUE ? 0 : zigzag(earliestEventMillis - start) + 1);
+            out.varint(pieces.size());
+            for (SessionPieces.Piece p : pieces) {
+                out.varint(zigzag(p.startMillis() - start)).varint(p.lastMillis() - p.startMillis())
+                        .varint(p.events()).varint(p.activeMillis());
             }
-            return bytes.toByteArray();
+            return out.bytes();
         }
 
-        static State decode(byte[] bytes) {
-            try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
-                in.readByte();
-                long earliest = in.readLong();
-                int n = in.readInt();
-                List<SessionPieces.Piece> list = new ArrayList<>(n);
-                for (int i = 0; i < n; i++) {
-                    list.add(new SessionPieces.Piece(in.readLong(), in.readLong(), in.readInt(), in.readLong()));
-                }
-                return new State("", earliest, list);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
+        static Head decode(byte[] bytes) {
+            ByteBuffer in = ByteBuffer.wrap(bytes);
+            in.get();
+            String identityId = text(in);
+            long start = in.getLong();
+            long earliest = varint(in);
+            earliest = earliest == 0 ? Long.MAX_VALUE : start + unzigzag(earliest - 1);
+            int n = (int) varint(in);
+            List<SessionPieces.Piece> list = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                long pieceStart = start + unzigzag(varint(in));
+                list.add(new SessionPieces.Piece(pieceStart, pieceStart + varint(in), (int) varint(in), varint(in)));
             }
+            return new Head(identityId, earliest, list);
         }
     }
 
     private static byte[] encodePiece(String identityId, SessionPieces.Piece p) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeUTF(identityId);
-            out.writeLong(p.startMillis());
-            out.writeLong(p.lastMillis());
-            out.writeInt(p.events());
-            out.writeLong(p.activeMillis());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return bytes.toByteArray();
+        return new Out(identityId.length() + 24).tag(PIECE).text(identityId).fixed(p.startMillis())
+                .varint(p.lastMillis() - p.startMillis()).varint(p.events()).varint(p.activeMillis()).bytes();
     }
 
+    /** A day entry as one piece: the first piece of a head, or the piece itself. */
     private static DayPiece decodePiece(byte[] bytes) {
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
-            return new DayPiece(in.readUTF(), in.readLong(), in.readLong(), in.readInt(), in.readLong());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        byte tag = in.get();
+        String identityId = text(in);
+        long start = in.getLong();
+        if (tag == HEAD) {
+            varint(in); // earliest event
+            varint(in); // pieces
+            start += unzigzag(varint(in));
+        }
+        long last = start + varint(in);
+        return new DayPiece(identityId, start, last, (int) varint(in), varint(in));
+    }
+
+    /** The identity of a day entry, without decoding the rest. */
+    private static String identityOf(byte[] bytes) {
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        in.get();
+        return text(in);
+    }
+
+    private static long zigzag(long v) {
+        return (v << 1) ^ (v >> 63);
+    }
+
+    private static long unzigzag(long v) {
+        return (v >>> 1) ^ -(v & 1);
+    }
+
+    private static long varint(ByteBuffer in) {
+        long v = 0;
+        for (int shift = 0; shift < 64; shift += 7) {
+            byte b = in.get();
+            v |= (long) (b & 0x7F) << shift;
+            if (b >= 0) {
+                return v;
+            }
+        }
+        throw new IllegalStateException("malformed metric entry");
+    }
+
+    private static String text(ByteBuffer in) {
+        byte[] utf8 = new byte[(int) varint(in)];
+        in.get(utf8);
+        return new String(utf8, StandardCharsets.UTF_8);
+    }
+
+    /** A growing byte array for the entries above. */
+    private static final class Out {
+        private byte[] bytes;
+        private int size;
+
+        Out(int capacity) {
+            bytes = new byte[capacity];
+        }
+
+        private void ensure(int more) {
+            if (size + more > bytes.length) {
+                bytes = Arrays.copyOf(bytes, Math.max(2 * bytes.length, size + more));
+            }
+        }
+
+        Out tag(byte tag) {
+            ensure(1);
+            bytes[size++] = tag;
+            return this;
+        }
+
+        Out fixed(long v) {
+            ensure(8);
+            ByteBuffer.wrap(bytes, size, 8).putLong(v);
+            size += 8;
+            return this;
+        }
+
+        Out varint(long v) {
+            ensure(10);
+            while ((v & ~0x7FL) != 0) {
+                bytes[size++] = (byte) ((v & 0x7F) | 0x80);
+                v >>>= 7;
+            }
+            bytes[size++] = (byte) v;
+            return this;
+        }
+
+        Out text(String s) {
+            byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+            varint(utf8.length);
+            ensure(utf8.length);
+            System.arraycopy(utf8, 0, bytes, size, utf8.length);
+            size += utf8.length;
+            return this;
+        }
+
+        byte[] bytes() {
+            return Arrays.copyOf(bytes, size);
         }
     }
 }

@@ -61,6 +61,9 @@ public final class GroupCommitStore implements Store {
     /** Signalled when there is something to commit, or the store closes. */
     private final Condition workArrived = writeLock.newCondition();
     private final Map<String, KvMap> maps = new ConcurrentHashMap<>();
+    private final Map<String, KvMap> unloggedMaps = new ConcurrentHashMap<>();
+    /** See {@link Store#beforeCommit}; replaced under writeLock. */
+    private volatile Runnable beforeCommit = () -> { };
     private final Thread committer;
     /** Completes the futures of synced rounds, in order; see the class comment. */
     private final ExecutorService acknowledger;
@@ -144,6 +147,50 @@ public final class GroupCommitStore implements Store {
         } finally {
             writeLock.unlock();
         }
+    }
+
+    @Override
+    public void beforeCommit(Runnable hook) {
+        Objects.requireNonNull(hook, "hook");
+        writeLock.lock();
+        try {
+            Runnable before = beforeCommit;
+            beforeCommit = () -> {
+                before.run();
+                hook.run();
+            };
+            engine.beforeChangesLeave(beforeCommit);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    @Override
+    public KvMap unloggedMap(String name) {
+        Objects.requireNonNull(name, "name");
+        writeLock.lock();
+        try {
+            if (closed) {
+                throw new StoreException("store is closed");
+            }
+            return unloggedMaps.computeIfAbsent(name, engine::openUnloggedMap);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    @Override
+    public void checkpoint() {
+        if (writeLock.isHeldByCurrentThread()) {
+            // the engine's checkpoint takes the lock between its own steps: inside a write it would deadlock
+            throw new IllegalStateException("checkpoint() called inside a store write");
+        }
+        durable().join();
+        StoreException fatal = broken;
+        if (fatal != null) {
+            throw fatal;
+        }
+        engine.checkpoint();
     }
 
     /**
@@ -402,6 +449,7 @@ public final class GroupCommitStore implements Store {
             if (!closed && !lastAttemptFailed) {
                 compactIntoThisCommit();
             }
+            beforeCommit.run();
             Round round = new Round(writeSeq, batch, nextBarrier);
             batch = new ArrayList<>();
             nextBarrier = new CompletableFuture<>();

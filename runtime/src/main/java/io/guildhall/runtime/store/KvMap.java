@@ -33,4 +33,11 @@ public interface KvMap {
      * Reads see one consistent version of the map.
      */
     void scan(String from, String to, BiPredicate<String, byte[]> visitor);
+
+    /** Removes every entry. Mutating: only inside {@link Store#write}. */
+    default void clear() {
+        java.util.List<String> keys = new java.util.ArrayList<>();
+        scan("", "\uffff", (k, v) -> keys.add(k));
+        keys.forEach(this::remove);
+    }
 }

@@ -142,6 +142,16 @@ final class MvStoreMap implements KvMap {
         }
     }
 
+    /** One step (a new empty root) instead of a removal per key. */
+    @Override
+    public void clear() {
+        try {
+            map.clear();
+        } catch (MVStoreException e) {
+            throw unavailable(e);
+        }
+    }
+
     @Override
     public long size() {
         return map.sizeAsLong();

@@ -44,6 +44,25 @@ interface StoreEngine extends AutoCloseable {
     default void compactIntoNextCommit(int budgetBytes) {
     }
 
+    /** The named map with changes that skip the engine's log, if it keeps one (see {@link Store#unloggedMap}). */
+    default KvMap openUnloggedMap(String name) {
+        return openMap(name);
+    }
+
+    /**
+     * Writes everything applied so far into the main file and syncs it, for engines that keep a log
+     * beside it. Called without the write lock, after every write so far was committed and synced.
+     */
+    default void checkpoint() {
+    }
+
+    /**
+     * Work to run, under the write lock, before the engine moves changes out of memory by itself
+     * (a log append outside {@link #commit()}); see {@link Store#beforeCommit}.
+     */
+    default void beforeChangesLeave(Runnable hook) {
+    }
+
     /** False once the engine cannot write any more without being reopened (it closed itself after a failure). */
     default boolean usable() {
         return true;

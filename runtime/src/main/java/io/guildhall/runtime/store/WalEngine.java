@@ -63,6 +63,8 @@ final class WalEngine implements StoreEngine {
     /** Changes since the last append. Guarded by the store's write lock. */
     private final MapOps ops = new MapOps();
     private final Map<String, KvMap> maps = new ConcurrentHashMap<>();
+    /** Runs before every append, under the write lock (see {@link Store#beforeCommit}). */
+    private volatile Runnable beforeAppend = () -> { };
     /** The store's write lock, once bound; null while opening (nobody else writes then). */
     private volatile Lock writeLock;
     /** Held for a whole checkpoint, and by a backup while it copies files (the MVStore file must not change). */
@@ -163,6 +165,12 @@ final class WalEngine implements StoreEngine {
         return maps.computeIfAbsent(name, n -> new LoggedMap(n, tree.openMap(n), ops));
     }
 
+    /** The B-tree itself: its changes reach the disk only with the next checkpoint. */
+    @Override
+    public KvMap openUnloggedMap(String name) {
+        return tree.openMap(name);
+    }
+
     /** Appends the changes since the last append as one record (under the write lock). */
     @Override
     public void commit() {
@@ -187,7 +195,13 @@ final class WalEngine implements StoreEngine {
         return tree.usable();
     }
 
+    @Override
+    public void beforeChangesLeave(Runnable hook) {
+        this.beforeAppend = hook;
+    }
+
     private void appendChanges() {
+        beforeAppend.run();
         if (!ops.isEmpty()) {
             wal.append(ops.view());
             ops.clear();
@@ -246,7 +260,8 @@ final class WalEngine implements StoreEngine {
     }
 
     /** Writes the B-trees to the MVStore file and drops the log segments that file now covers. */
-    void checkpoint() {
+    @Override
+    public void checkpoint() {
         checkpointLock.lock();
         try {
             long start = System.nanoTime();
@@ -273,7 +288,7 @@ final class WalEngine implements StoreEngine {
             wal.prepareSpare(logged + logged / 4);
             lastCheckpointNanos = System.nanoTime();
             checkpoints++;
-            log.debug("Checkpoint of {}: {} KiB written, {} KiB unsaved before, {} ms", tree,
+            log.debug("Checkpoint of {} after {} KiB of log: {} KiB written, {} KiB unsaved before, {} ms", tree, logged >> 10,
                     (tree.writtenBytes() - written) >> 10, unsaved >> 10,
                     TimeUnit.NANOSECONDS.toMillis(lastCheckpointNanos - start));
         } finally {

@@ -19,8 +19,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Random event streams (sign-ins, in-order and late events, events naming their own or another
- * identity's session, sessionless and non-player events, erasures), stored through the
- * incremental path, then rebuilt: every entry of every metric map must be the same.
+ * identity's session, sessionless and non-player events, erasures, retention pruning), stored through the
+ * incremental path, then rebuilt: every entry of every metric map must be the same. On both
+ * engines, and with writes waited for one by one or in flight together (then one commit holds
+ * many writes, and the metrics apply what they queued once for all of them).
  */
 class SessionMetricsPropertyTest {
     private static final long T0 = 1_780_000_000_000L;
@@ -31,7 +33,21 @@ class SessionMetricsPropertyTest {
 
     @RepeatedTest(12)
     void incrementalNumbersEqualRebuiltNumbers(RepetitionInfo repetition) throws Exception {
-        long seed = 7919L * repetition.getCurrentRepetition();
+        check(7919L * repetition.getCurrentRepetition(), Stores.MVSTORE, false);
+    }
+
+    @RepeatedTest(4)
+    void incrementalNumbersEqualRebuiltNumbersOnMapDb(RepetitionInfo repetition) throws Exception {
+        check(104_729L * repetition.getCurrentRepetition(), Stores.MAPDB, false);
+    }
+
+    @RepeatedTest(8)
+    void incrementalNumbersEqualRebuiltNumbersWithWritesInFlight(RepetitionInfo repetition) throws Exception {
+        check(15_485_863L * repetition.getCurrentRepetition(), repetition.getCurrentRepetition() % 2 == 0
+                ? Stores.MAPDB : Stores.MVSTORE, true);
+    }
+
+    private void check(long seed, String engine, boolean inFlight) throws Exception {
         Random random = new Random(seed);
         long inactivitySec = random.nextBoolean() ? 0 : 600;
         long idleCapSec = random.nextBoolean() ? 300 : 0;
@@ -40,7 +56,9 @@ class SessionMetricsPropertyTest {
         List<String> sessionIds = new ArrayList<>();
         List<String> sessionOwners = new ArrayList<>();
         int late = 0;
-        try (GroupCommitStore raw = Stores.open(Stores.MVSTORE, dir)) {
+        List<java.util.concurrent.CompletableFuture<Integer>> prunes = new ArrayList<>();
+        List<java.util.concurrent.CompletableFuture<?>> pending = new ArrayList<>();
+        try (GroupCommitStore raw = Stores.open(engine, dir)) {
             AnalyticsStore store = new AnalyticsStore(raw, 1800, 86400, inactivitySec, idleCapSec, zone);
             long now = T0;
             for (int step = 0; step < 300; step++) {
@@ -49,11 +67,17 @@ class SessionMetricsPropertyTest {
                 int action = random.nextInt(10);
                 if (action == 0 || sessionIds.isEmpty()) {
                     String sid = "s" + step;
-                    store.authenticate(identity, Map.of(), Map.of(), sid, 0, now).get(10, TimeUnit.SECONDS);
+                    settle(store.authenticate(identity, Map.of(), Map.of(), sid, 0, now), pending, inFlight);
                     sessionIds.add(sid);
                     sessionOwners.add(identity);
                 } else if (action == 9 && step % 50 == 9) {
-                    store.eraseIdentity(identity).get(10, TimeUnit.SECONDS);
+                    settle(store.eraseIdentity(identity), pending, inFlight);
+                } else if (step % 100 == 50) {
+                    // retention: the events older than 12 to 24 hours before now go, the rest stay
+                    java.util.concurrent.CompletableFuture<Integer> prune =
+                            store.pruneEvents(now - 43_200_000L - random.nextInt(43_200_000), 1000);
+                    prunes.add(prune);
+                    settle(prune, pending, inFlight);
                 } else {
                     List<IncomingEvent> batch = new ArrayList<>();
                     for (int i = 1 + random.nextInt(5); i > 0; i--) {
@@ -68,15 +92,27 @@ class SessionMetricsPropertyTest {
                         batch.add(new IncomingEvent(NAMES[random.nextInt(NAMES.length)], null, "", Map.of(), at, false,
                                 who, sid, 0, 0, "test"));
                     }
-                    store.appendEvents(batch, now).get(10, TimeUnit.SECONDS);
+                    settle(store.appendEvents(batch, now), pending, inFlight);
                 }
+            }
+            for (java.util.concurrent.CompletableFuture<?> write : pending) {
+                write.get(10, TimeUnit.SECONDS);
+            }
+            if (inFlight) {
+                assertTrue(raw.commitCount() < raw.writeCount(), "commits held several writes: " + raw.commitCount()
+                        + " commits for " + raw.writeCount() + " writes");
             }
             SessionMetrics metrics = store.sessionMetrics();
             Map<String, String> incremental = metrics.dump();
             store.metrics().rebuild().get(30, TimeUnit.SECONDS);
             Map<String, String> rebuilt = metrics.dump();
-            assertTrue(incremental.size() > 100, "a data set worth comparing: " + incremental.size());
+            assertTrue(incremental.size() > 50, "a data set worth comparing (after retention removed old events): " + incremental.size());
             assertTrue(late > 20, "late events happened: " + late);
+            int pruned = 0;
+            for (java.util.concurrent.CompletableFuture<Integer> prune : prunes) {
+                pruned += prune.get();
+            }
+            assertTrue(pruned > 0, "retention removed events: " + pruned);
             Map<String, String> differences = new java.util.TreeMap<>();
             rebuilt.forEach((k, v) -> {
                 if (!v.equals(incremental.get(k))) {
@@ -84,7 +120,17 @@ class SessionMetricsPropertyTest {
                 }
             });
             incremental.keySet().stream().filter(k -> !rebuilt.containsKey(k)).forEach(k -> differences.put(k, "only incremental"));
-            assertEquals(Map.of(), differences, "seed " + seed + ", inactivity " + inactivitySec + ", cap " + idleCapSec + ", " + zone);
+            assertEquals(Map.of(), differences, engine + (inFlight ? " in flight" : "") + ", seed " + seed + ", inactivity " + inactivitySec + ", cap " + idleCapSec + ", " + zone);
+        }
+    }
+
+    /** Waits for the write now, or (in flight) at the end. */
+    private static void settle(java.util.concurrent.CompletableFuture<?> write,
+                               List<java.util.concurrent.CompletableFuture<?>> pending, boolean inFlight) throws Exception {
+        if (inFlight) {
+            pending.add(write);
+        } else {
+            write.get(10, TimeUnit.SECONDS);
         }
     }
 }
