@@ -4,6 +4,7 @@ import io.guildhall.runtime.store.GroupCommitStore;
 import io.guildhall.runtime.store.KvMap;
 import io.guildhall.runtime.store.Stores;
 import io.guildhall.runtime.testing.ApiClient;
+import io.guildhall.runtime.testing.SignUpLoad;
 import io.guildhall.runtime.testing.TestServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -17,11 +18,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Queue;
-import java.util.UUID;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -50,49 +46,26 @@ class BackupTest {
     void anOnlineBackupRestoresEveryAccountAcknowledgedBeforeIt() throws Exception {
         Path data = dir.resolve("data");
         Path target = dir.resolve("backup");
-        Queue<String> acknowledged = new ConcurrentLinkedQueue<>();
-        AtomicInteger duringBackup = new AtomicInteger();
-        AtomicBoolean backingUp = new AtomicBoolean();
         List<String> before;
+        int duringBackup;
         StringBuilder output = new StringBuilder();
         // small checkpoints, so that the backup meets a log with several segments and checkpoints beside it
         try (TestServer server = TestServer.start(data, "--data.checkpoint_bytes=65536", "--data.checkpoint_interval_sec=1")) {
             ApiClient api = server.client();
-            AtomicBoolean stop = new AtomicBoolean();
-            List<Thread> clients = new ArrayList<>();
-            for (int c = 0; c < CLIENTS; c++) {
-                Thread client = new Thread(() -> {
-                    while (!stop.get()) {
-                        String device = "backup-" + UUID.randomUUID();
-                        if (api.authenticate("device", null, ApiClient.json(Map.of("id", device))).status() == 200) {
-                            acknowledged.add(device);
-                            if (backingUp.get()) {
-                                duringBackup.incrementAndGet();
-                            }
-                        }
-                    }
-                });
-                client.start();
-                clients.add(client);
-            }
-            while (acknowledged.size() < 1500) {
-                Thread.sleep(20);
-            }
-            before = List.copyOf(acknowledged);
-            backingUp.set(true);
+            SignUpLoad load = SignUpLoad.start(api, "backup-", CLIENTS);
+            before = load.awaitAcknowledged(1500);
+            load.mark();
             int code = backup(data, target, output);
-            backingUp.set(false);
+            load.unmark();
+            duringBackup = load.acknowledgedWhileMarked();
             Thread.sleep(300);
-            stop.set(true);
-            for (Thread client : clients) {
-                client.join(30_000);
-            }
+            load.close();
             assertEquals(0, code, output.toString());
             assertTrue(output.toString().contains("running server"), output.toString());
         }
         System.out.printf("backup under load: %d sign-ups before it, %d during it; %s", before.size(),
-                duringBackup.get(), output);
-        assertTrue(duringBackup.get() > 0, "no sign-up completed while the backup ran: it was not online");
+                duringBackup, output);
+        assertTrue(duringBackup > 0, "no sign-up completed while the backup ran: it was not online");
         assertTrue(Files.exists(target.resolve("guildhall.mv.db")));
 
         // restore: a server started on the backup folder

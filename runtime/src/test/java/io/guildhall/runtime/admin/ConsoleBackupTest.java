@@ -6,6 +6,7 @@ import io.guildhall.runtime.store.KvMap;
 import io.guildhall.runtime.store.Stores;
 import io.guildhall.runtime.testing.ApiClient;
 import io.guildhall.runtime.testing.SettableClock;
+import io.guildhall.runtime.testing.SignUpLoad;
 import io.guildhall.runtime.testing.TestServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -18,14 +19,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Queue;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.UUID;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -64,10 +60,8 @@ class ConsoleBackupTest {
         Path data = dir.resolve("data");
         Path root = dir.resolve("backups");
         Path elsewhere = dir.resolve("elsewhere");
-        Queue<String> acknowledged = new ConcurrentLinkedQueue<>();
-        AtomicBoolean backingUp = new AtomicBoolean();
-        AtomicInteger duringBackup = new AtomicInteger();
         List<String> before;
+        int duringBackup;
         Path backup;
         SettableClock clock = new SettableClock(NOW);
         // small checkpoints, so that the backup meets a log of several segments and checkpoints beside it
@@ -79,33 +73,15 @@ class ConsoleBackupTest {
             assertEquals(401, console.post("/v1/console/backup", null, "{}").status());
             assertFalse(Files.exists(root), "no backup without a console token");
 
-            AtomicBoolean stop = new AtomicBoolean();
-            List<Thread> clients = new ArrayList<>();
-            for (int c = 0; c < CLIENTS; c++) {
-                Thread client = new Thread(() -> {
-                    while (!stop.get()) {
-                        String device = "console-backup-" + UUID.randomUUID();
-                        if (api.authenticate("device", null, ApiClient.json(Map.of("id", device))).status() == 200) {
-                            acknowledged.add(device);
-                            if (backingUp.get()) {
-                                duringBackup.incrementAndGet();
-                            }
-                        }
-                    }
-                });
-                client.start();
-                clients.add(client);
-            }
-            while (acknowledged.size() < 1500) {
-                Thread.sleep(20);
-            }
-            before = List.copyOf(acknowledged);
-            backingUp.set(true);
+            SignUpLoad load = SignUpLoad.start(api, "console-backup-", CLIENTS);
+            before = load.awaitAcknowledged(1500);
+            load.mark();
             // a path in the request is ignored: the server names the folder itself
             ApiClient.Reply reply = console.post("/v1/console/backup?folder=" + elsewhere, token,
                     ApiClient.json(Map.of("folder", elsewhere.toString(), "name", "../../elsewhere")));
-            backingUp.set(false);
-            int afterFirst = acknowledged.size();
+            load.unmark();
+            duringBackup = load.acknowledgedWhileMarked();
+            int afterFirst = load.acknowledgedCount();
 
             // two at once: one is written, the other refused (409, code 10) rather than queued
             boolean raced = false;
@@ -122,13 +98,8 @@ class ConsoleBackupTest {
                 }
             }
             System.out.printf("two concurrent console backups overlapped at attempt %d%n", attempt);
-            while (acknowledged.size() < afterFirst + 200) {
-                Thread.sleep(20); // the server goes on taking writes after the backups
-            }
-            stop.set(true);
-            for (Thread client : clients) {
-                client.join(30_000);
-            }
+            load.awaitAcknowledged(afterFirst + 200); // the server goes on taking writes after the backups
+            load.close();
 
             assertEquals(200, reply.status(), reply.toString());
             assertTrue(raced, "no two backups overlapped in 30 attempts: the refusal was not exercised");
@@ -143,8 +114,8 @@ class ConsoleBackupTest {
                 assertTrue(folders.allMatch(f -> f.getFileName().toString().startsWith("guildhall-20261129T183501.123Z")));
             }
         }
-        System.out.printf("console backup under load: %d sign-ups before it, %d during it%n", before.size(), duringBackup.get());
-        assertTrue(duringBackup.get() > 0, "no sign-up completed while the backup ran: it was not online");
+        System.out.printf("console backup under load: %d sign-ups before it, %d during it%n", before.size(), duringBackup);
+        assertTrue(duringBackup > 0, "no sign-up completed while the backup ran: it was not online");
 
         // the documented restore: a server started on the backup folder
         try (TestServer server = TestServer.start(backup)) {
