@@ -1,8 +1,5 @@
 package io.guildhall.runtime.admin;
 
-import io.guildhall.runtime.store.GroupCommitStore;
-import io.guildhall.runtime.store.KvMap;
-import io.guildhall.runtime.store.Stores;
 import io.guildhall.runtime.testing.ApiClient;
 import io.guildhall.runtime.testing.SignUpLoad;
 import io.guildhall.runtime.testing.TestServer;
@@ -15,7 +12,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -71,23 +67,7 @@ class BackupTest {
         // restore: a server started on the backup folder
         Path restored = dir.resolve("restored");
         Files.move(target, restored);
-        try (TestServer server = TestServer.start(restored)) {
-            ApiClient api = server.client();
-            List<String> lost = new ArrayList<>();
-            for (String device : before) {
-                if (api.authenticate("device", "create=false", ApiClient.json(Map.of("id", device))).status() != 200) {
-                    lost.add(device);
-                }
-            }
-            assertEquals(List.of(), lost, "accounts acknowledged before the backup but missing from it");
-        }
-        try (GroupCommitStore store = Stores.open(Stores.MVSTORE, restored)) {
-            KvMap users = store.map("users");
-            assertTrue(users.size() >= before.size());
-            // one sign-up writes a user, its identity and its username in one mutation: the copy holds whole ones
-            assertEquals(users.size(), store.map("identities").size());
-            assertEquals(users.size(), store.map("usernames").size());
-        }
+        RestoredBackup.assertHoldsEverySignUp(restored, before);
     }
 
     @Test

@@ -1,9 +1,6 @@
 package io.guildhall.runtime.admin;
 
 import at.favre.lib.crypto.bcrypt.BCrypt;
-import io.guildhall.runtime.store.GroupCommitStore;
-import io.guildhall.runtime.store.KvMap;
-import io.guildhall.runtime.store.Stores;
 import io.guildhall.runtime.testing.ApiClient;
 import io.guildhall.runtime.testing.SettableClock;
 import io.guildhall.runtime.testing.SignUpLoad;
@@ -16,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -118,23 +114,7 @@ class ConsoleBackupTest {
         assertTrue(duringBackup > 0, "no sign-up completed while the backup ran: it was not online");
 
         // the documented restore: a server started on the backup folder
-        try (TestServer server = TestServer.start(backup)) {
-            ApiClient api = server.client();
-            List<String> lost = new ArrayList<>();
-            for (String device : before) {
-                if (api.authenticate("device", "create=false", ApiClient.json(Map.of("id", device))).status() != 200) {
-                    lost.add(device);
-                }
-            }
-            assertEquals(List.of(), lost, "accounts acknowledged before the backup but missing from it");
-        }
-        try (GroupCommitStore store = Stores.open(Stores.MVSTORE, backup)) {
-            KvMap users = store.map("users");
-            assertTrue(users.size() >= before.size());
-            // a sign-up writes a user, its identity and its username in one mutation: the copy holds whole ones
-            assertEquals(users.size(), store.map("identities").size());
-            assertEquals(users.size(), store.map("usernames").size());
-        }
+        RestoredBackup.assertHoldsEverySignUp(backup, before);
     }
 
     private static List<ApiClient.Reply> concurrentBackups(ApiClient console, String token) throws Exception {
