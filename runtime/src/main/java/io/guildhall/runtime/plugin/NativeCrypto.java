@@ -53,10 +53,11 @@ public final class NativeCrypto implements Crypto {
 
     @Override
     public Signature signature(String algorithm) throws NoSuchAlgorithmException {
-        if (provider.getService("Signature", algorithm) != null) {
+        try {
             return Signature.getInstance(algorithm, provider);
+        } catch (NoSuchAlgorithmException notNative) {
+            return Signature.getInstance(algorithm);
         }
-        return Signature.getInstance(algorithm);
     }
 
     /**
