@@ -17,6 +17,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -633,79 +637,129 @@ final class SessionMetrics {
         }
     }
 
-    /** Step (2) of {@link #rebuild}: under the write lock. Returns the sessions and events it read. */
+    /**
+     * Step (2) of {@link #rebuild}: under the write lock. Returns the sessions and events it read.
+     * Reading a million stored events is most of a rebuild (the B-tree's own page reads and key
+     * decoding), so the sessions and key ranges of the events are read on several threads while this
+     * one empties the derived maps.
+     */
     private long[] derive() {
         // what earlier writes queued is derived below from what they stored
         queuedSessions.clear();
         queuedCounts.clear();
         firstSeenCache.clear();
-        KvMap directDays = store.unloggedMap(DAY_SESSIONS);
-        KvMap directActive = store.unloggedMap(ACTIVE);
-        KvMap directFirstSeen = store.unloggedMap(FIRST_SEEN);
-        KvMap directCohorts = store.unloggedMap(COHORTS);
-        KvMap directCounts = store.unloggedMap(EVENT_COUNTS);
-        for (KvMap map : List.of(store.unloggedMap(LEGACY_STATES), directDays, directActive, directFirstSeen,
-                directCohorts, directCounts)) {
-            map.clear();
+        List<String> cuts = events.splitKeys(Math.max(1, Math.min(8, Runtime.getRuntime().availableProcessors())));
+        ExecutorService readers = Executors.newFixedThreadPool(cuts.size() + 2, runnable -> {
+            Thread thread = new Thread(runnable, "metrics-rebuild-reader");
+            thread.setDaemon(true);
+            return thread;
+        });
+        try {
+            Future<Map<String, SessionRecord>> sessionsRead = readers.submit(this::sessionsById);
+            List<Future<EventTally>> tallies = new ArrayList<>();
+            for (int i = 0; i <= cuts.size(); i++) {
+                String from = i == 0 ? "" : cuts.get(i - 1);
+                String to = i == cuts.size() ? END : cuts.get(i);
+                tallies.add(readers.submit(() -> tally(from, to)));
+            }
+            KvMap directDays = store.unloggedMap(DAY_SESSIONS);
+            KvMap directActive = store.unloggedMap(ACTIVE);
+            KvMap directFirstSeen = store.unloggedMap(FIRST_SEEN);
+            KvMap directCohorts = store.unloggedMap(COHORTS);
+            KvMap directCounts = store.unloggedMap(EVENT_COUNTS);
+            for (KvMap map : List.of(store.unloggedMap(LEGACY_STATES), directDays, directActive, directFirstSeen,
+                    directCohorts, directCounts)) {
+                map.clear();
+            }
+            EventTally all = new EventTally();
+            for (Future<EventTally> tally : tallies) {
+                all.addAll(result(tally));
+            }
+            Map<String, SessionRecord> byId = result(sessionsRead);
+            // The days, other than its session's start day, that an identity had an attributed event.
+            Set<String> marks = new HashSet<>();
+            Map<String, String> first = new HashMap<>();
+            all.bySession.forEach((sessionId, times) -> {
+                SessionRecord s = byId.get(sessionId);
+                String startDay = s == null ? null : dayKey(s.startMillis());
+                String previous = null;
+                for (int i = 0; i < times.size; i++) {
+                    String day = dayKey(times.values[i]);
+                    if (!day.equals(previous) && !day.equals(startDay)) {
+                        marks.add(day + SEP + times.identityId);
+                        first.merge(times.identityId, day, SessionMetrics::earlier);
+                    }
+                    previous = day;
+                }
+            });
+            // Every session, derived from its collected times; written in key order (appends to the trees).
+            Map<String, byte[]> dayEntries = new TreeMap<>();
+            for (SessionRecord s : byId.values()) {
+                EventTally.Times times = all.bySession.get(s.sessionId());
+                long[] list = times == null ? new long[0] : times.sorted();
+                int n = times == null ? 0 : times.size;
+                long earliest = n == 0 ? Long.MAX_VALUE : list[0];
+                Head head = new Head(s.identityId(), earliest, pieces.derive(s.startMillis(), list, n));
+                String sessionKey = metricKey(s);
+                dayEntries.put(pieceKey(sessionKey, 0, head.pieces.get(0)), head.encode());
+                for (int i = 1; i < head.pieces.size(); i++) {
+                    dayEntries.put(pieceKey(sessionKey, i, head.pieces.get(i)), encodePiece(s.identityId(), head.pieces.get(i)));
+                }
+                first.merge(s.identityId(), dayKey(s.startMillis()), SessionMetrics::earlier);
+            }
+            dayEntries.forEach(directDays::put);
+            new TreeSet<>(marks).forEach(key -> directActive.put(key, PRESENT));
+            new TreeMap<>(first).forEach((identityId, day) -> directFirstSeen.put(identityId, day.getBytes(StandardCharsets.UTF_8)));
+            first.entrySet().stream().map(e -> e.getValue() + SEP + e.getKey()).sorted()
+                    .forEach(key -> directCohorts.put(key, PRESENT));
+            new TreeMap<>(all.counts).forEach((key, count) -> directCounts.put(key, ByteBuffer.allocate(8).putLong(count[0]).array()));
+            return new long[] {byId.size(), all.events};
+        } finally {
+            readers.shutdownNow();
         }
-        // Every session by id (session ids are unique), then every event in identity then time order.
+    }
+
+    /** Every stored session by id (session ids are unique). */
+    private Map<String, SessionRecord> sessionsById() {
         Map<String, SessionRecord> byId = new HashMap<>();
         sessions.scan("", END, (k, v) -> {
             SessionRecord s = Records.session(v);
             byId.put(s.sessionId(), s);
             return true;
         });
-        Map<String, long[]> times = new HashMap<>();
-        Map<String, Integer> timeCounts = new HashMap<>();
-        Map<String, Long> counts = new HashMap<>();
-        Set<String> marks = new HashSet<>();
-        Map<String, String> first = new HashMap<>();
-        long[] eventCount = {0};
-        events.scan("", END, (k, v) -> {
+        return byId;
+    }
+
+    /** The stored events with {@code from <= key < to}, tallied. */
+    private EventTally tally(String from, String to) {
+        EventTally tally = new EventTally();
+        events.scan(from, to, (k, v) -> {
             Records.MetricEvent e = Records.metricEvent(v);
-            eventCount[0]++;
-            counts.merge(countKey(e.timestampMillis(), e.via(), e.name()), 1L, Long::sum);
+            tally.count(countKey(e.timestampMillis(), e.via(), e.name()));
             if (e.kind() == EventRecord.Kind.ATTRIBUTED) {
-                String sid = e.sessionId();
-                int n = timeCounts.getOrDefault(sid, 0);
-                long[] list = times.get(sid);
-                if (list == null || n == list.length) {
-                    list = list == null ? new long[8] : Arrays.copyOf(list, n * 2);
-                    times.put(sid, list);
-                }
-                list[n] = e.timestampMillis();
-                timeCounts.put(sid, n + 1);
-                String day = dayKey(e.timestampMillis());
-                SessionRecord s = byId.get(sid);
-                if (s == null || !day.equals(dayKey(s.startMillis()))) {
-                    marks.add(day + SEP + e.identityId());
-                    first.merge(e.identityId(), day, SessionMetrics::earlier);
-                }
+                tally.attributed(e.identityId(), e.sessionId(), e.timestampMillis());
             }
             return true;
         });
-        // Every session, derived from its collected times; written in key order (appends to the trees).
-        Map<String, byte[]> dayEntries = new TreeMap<>();
-        for (SessionRecord s : byId.values()) {
-            long[] list = times.getOrDefault(s.sessionId(), new long[0]);
-            int n = timeCounts.getOrDefault(s.sessionId(), 0);
-            Arrays.sort(list, 0, n);
-            long earliest = n == 0 ? Long.MAX_VALUE : list[0];
-            Head head = new Head(s.identityId(), earliest, pieces.derive(s.startMillis(), list, n));
-            String sessionKey = metricKey(s);
-            dayEntries.put(pieceKey(sessionKey, 0, head.pieces.get(0)), head.encode());
-            for (int i = 1; i < head.pieces.size(); i++) {
-                dayEntries.put(pieceKey(sessionKey, i, head.pieces.get(i)), encodePiece(s.identityId(), head.pieces.get(i)));
+        return tally;
+    }
+
+    /** A reader's result; its failure (a store error, say) is rethrown as it was. */
+    private static <T> T result(Future<T> future) {
+        try {
+            return future.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while rebuilding the session metrics", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
             }
-            first.merge(s.identityId(), dayKey(s.startMillis()), SessionMetrics::earlier);
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw new IllegalStateException(e.getCause());
         }
-        dayEntries.forEach(directDays::put);
-        new TreeSet<>(marks).forEach(key -> directActive.put(key, PRESENT));
-        new TreeMap<>(first).forEach((identityId, day) -> directFirstSeen.put(identityId, day.getBytes(StandardCharsets.UTF_8)));
-        first.entrySet().stream().map(e -> e.getValue() + SEP + e.getKey()).sorted()
-                .forEach(key -> directCohorts.put(key, PRESENT));
-        new TreeMap<>(counts).forEach((key, count) -> directCounts.put(key, ByteBuffer.allocate(8).putLong(count).array()));
-        return new long[] {byId.size(), eventCount[0]};
     }
 
     private static String earlier(String a, String b) {

@@ -34,6 +34,15 @@ public interface KvMap {
      */
     void scan(String from, String to, BiPredicate<String, byte[]> visitor);
 
+    /**
+     * Up to {@code parts - 1} keys, ascending, that cut the map into ranges of about equal size, so
+     * that a long scan can read the ranges on several threads. Empty when the engine cannot tell
+     * cheaply (then one scan reads it all).
+     */
+    default java.util.List<String> splitKeys(int parts) {
+        return java.util.List.of();
+    }
+
     /** Removes every entry. Mutating: only inside {@link Store#write}. */
     default void clear() {
         java.util.List<String> keys = new java.util.ArrayList<>();

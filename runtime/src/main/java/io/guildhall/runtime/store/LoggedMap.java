@@ -63,6 +63,11 @@ final class LoggedMap implements KvMap {
     }
 
     @Override
+    public java.util.List<String> splitKeys(int parts) {
+        return map.splitKeys(parts);
+    }
+
+    @Override
     public long size() {
         return map.size();
     }

@@ -1,6 +1,8 @@
 package io.guildhall.runtime.store;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.BiConsumer;
 import java.util.function.BiPredicate;
@@ -137,6 +139,27 @@ final class MvStoreMap implements KvMap {
                     return;
                 }
             }
+        } finally {
+            store.deregisterVersionUsage(version);
+        }
+    }
+
+    /** The keys at equal distances by index: the B-tree counts its entries, so each is one descent. */
+    @Override
+    public List<String> splitKeys(int parts) {
+        MVStore.TxCounter version = store.registerVersionUsage();
+        try {
+            long size = map.sizeAsLong();
+            List<String> keys = new ArrayList<>();
+            for (int i = 1; i < parts && size >= parts; i++) {
+                String key = map.getKey(size * i / parts);
+                if (key != null && (keys.isEmpty() || key.compareTo(keys.get(keys.size() - 1)) > 0)) {
+                    keys.add(key);
+                }
+            }
+            return keys;
+        } catch (MVStoreException e) {
+            throw unavailable(e);
         } finally {
             store.deregisterVersionUsage(version);
         }

@@ -15,6 +15,11 @@ class MapDbStoreTest extends StoreContractTest {
         return Stores.MAPDB;
     }
 
+    @Override
+    boolean splitsRanges() {
+        return false;
+    }
+
     @Test
     void corruptFileIsReportedWithItsName() throws Exception {
         Path file = dir.resolve(Stores.MAPDB_FILE);

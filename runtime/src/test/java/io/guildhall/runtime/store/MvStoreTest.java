@@ -29,6 +29,11 @@ class MvStoreTest extends StoreContractTest {
         return Stores.MVSTORE;
     }
 
+    @Override
+    boolean splitsRanges() {
+        return true;
+    }
+
     private Path file() {
         return dir.resolve(Stores.MVSTORE_FILE);
     }

@@ -84,6 +84,36 @@ abstract class StoreContractTest {
         assertTrue(seen.isEmpty());
     }
 
+    /** Whether the engine cuts a map into ranges for parallel scans ({@link KvMap#splitKeys}). */
+    abstract boolean splitsRanges();
+
+    @Test
+    void splitKeysCutTheMapIntoRangesThatCoverItOnce() throws Exception {
+        GroupCommitStore store = open();
+        KvMap map = store.map("split");
+        await(store.write(() -> {
+            for (int i = 0; i < 1000; i++) {
+                map.put(String.format("k%04d", i), bytes("v"));
+            }
+            return null;
+        }));
+        List<String> cuts = map.splitKeys(4);
+        assertEquals(splitsRanges() ? 3 : 0, cuts.size(), cuts.toString());
+        List<String> bounds = new ArrayList<>(List.of(""));
+        bounds.addAll(cuts);
+        bounds.add("\uffff");
+        List<String> seen = new ArrayList<>();
+        for (int i = 0; i + 1 < bounds.size(); i++) {
+            List<String> range = new ArrayList<>();
+            map.scan(bounds.get(i), bounds.get(i + 1), (k, v) -> range.add(k));
+            assertTrue(range.size() >= 200 && range.size() <= 1000, "range " + i + " holds " + range.size());
+            seen.addAll(range);
+        }
+        assertEquals(1000, seen.size());
+        assertEquals(1000, new java.util.TreeSet<>(seen).size(), "every entry in exactly one range");
+        assertTrue(store.map("empty").splitKeys(4).isEmpty(), "an empty map is one range");
+    }
+
     @Test
     void putGetRemoveContainsSizeForEach() throws Exception {
         GroupCommitStore store = open();
