@@ -116,7 +116,7 @@ public final class Analytics {
                 java.util.concurrent.atomic.LongAdder::sum, "kind", kind));
         long graceMillis = config.number(Setting.EVENT_SESSIONLESS_EVENTS_GRACE_PERIOD_SEC) * 1000;
         metrics.gauge("guildhall.analytics.sessions.open",
-                "Sessions started today or yesterday whose last activity is within the sessionless grace period",
+                "Analytics sessions whose last activity is within the sessionless grace period (they can still take events)",
                 () -> store.metrics().sessionsOpen(clock.millis(), graceMillis));
     }
 

@@ -111,15 +111,33 @@ public final class Metrics {
     }
 
     /**
-     * Sessions whose last activity is within {@code withinMillis} of now, among those that started
-     * today or yesterday (metric days): a session that can still take events.
+     * Metric sessions whose last activity is within {@code withinMillis} of now: sessions that can
+     * still take events. Those that started within the window's days are read from the day entries;
+     * one that started earlier and is still going had an attributed event on a later day than its
+     * start, so its identity is marked active on a day of the window, and only those identities'
+     * older sessions are read.
      */
     public long sessionsOpen(long nowMillis, long withinMillis) {
-        LocalDate today = metrics.day(nowMillis);
+        long since = nowMillis - withinMillis;
+        LocalDate first = metrics.day(since);
+        LocalDate last = metrics.day(nowMillis);
+        long firstDayStart = first.atStartOfDay(metrics.zone()).toInstant().toEpochMilli();
         long open = 0;
-        for (LocalDate day : List.of(today.minusDays(1), today)) {
+        Set<String> marked = new HashSet<>();
+        for (LocalDate day = first; !day.isAfter(last); day = day.plusDays(1)) {
             for (SessionMetrics.DayPiece piece : metrics.sessionsOn(day)) {
-                open += piece.lastMillis() >= nowMillis - withinMillis ? 1 : 0;
+                open += piece.lastMillis() >= since ? 1 : 0;
+            }
+            marked.addAll(metrics.markedOn(day));
+        }
+        for (String identityId : marked) {
+            for (SessionRecord session : metrics.sessionsStartedBefore(identityId, firstDayStart)) {
+                List<SessionPieces.Piece> pieces = metrics.piecesOf(session);
+                SessionPieces.Piece latest = pieces.isEmpty() ? null : pieces.get(pieces.size() - 1);
+                // a latest piece that starts within the window's days was counted from the day entries
+                if (latest != null && latest.startMillis() < firstDayStart && latest.lastMillis() >= since) {
+                    open++;
+                }
             }
         }
         return open;

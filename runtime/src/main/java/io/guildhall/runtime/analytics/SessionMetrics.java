@@ -822,6 +822,21 @@ final class SessionMetrics {
         return ids;
     }
 
+    /** The identities marked active on a day for an event on another day than their session's start. */
+    Set<String> markedOn(LocalDate day) {
+        Set<String> ids = new HashSet<>();
+        addMarked(day, ids);
+        return ids;
+    }
+
+    /** An identity's stored sessions that started before a time, oldest first. */
+    List<SessionRecord> sessionsStartedBefore(String identityId, long beforeMillis) {
+        List<SessionRecord> list = new ArrayList<>();
+        String prefix = identityId + SEP;
+        sessions.scan(prefix, prefix + AnalyticsStore.time(beforeMillis), (k, v) -> list.add(Records.session(v)));
+        return list;
+    }
+
     private void addMarked(LocalDate day, Set<String> ids) {
         String from = day.toString() + SEP;
         active.scan(from, from + END, (k, v) -> {
