@@ -715,7 +715,8 @@ final class SessionMetrics {
             new TreeMap<>(all.counts).forEach((key, count) -> directCounts.put(key, ByteBuffer.allocate(8).putLong(count[0]).array()));
             return new long[] {byId.size(), all.events};
         } finally {
-            readers.shutdownNow();
+            // not shutdownNow: interrupting a reader inside a file read could close the store's channel
+            readers.shutdown();
         }
     }
 
