@@ -33,6 +33,15 @@ public interface IdentityProvider {
     }
 
     /**
+     * Whether signing in to an existing account fills its empty display name and avatar from this
+     * provider's {@link Profile}, as Nakama does for Google. Creating an account and linking always
+     * fill empty fields; signing in leaves the account alone unless this says true.
+     */
+    default boolean fillsEmptyProfileOnSignIn() {
+        return false;
+    }
+
+    /**
      * The canonical form of a subject of this provider, used when another provider's profile
      * brings one (an imported email is lower-cased exactly as email sign-in does).
      */

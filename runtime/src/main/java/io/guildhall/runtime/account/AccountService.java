@@ -31,6 +31,10 @@ import java.util.function.Function;
  * completes once durable; reads wait for the store's durability barrier before answering.
  */
 public final class AccountService {
+    /** Longest display name and avatar URL an account takes (Nakama's columns); the account API checks the same. */
+    public static final int MAX_DISPLAY_NAME = 255;
+    public static final int MAX_AVATAR_URL = 512;
+
     static final String LAST_IDENTITY = "Cannot unlink last account identifier. Check profile exists and is not last link.";
     private static final int USERNAME_ATTEMPTS = 5;
 
@@ -49,9 +53,11 @@ public final class AccountService {
      */
     private final Cache<MemoKey, Holder> holders;
 
-    private record Holder(String id, String username, boolean banned, String passwordHash) {
+    private record Holder(String id, String username, boolean banned, String passwordHash, boolean missingDisplayName,
+                          boolean missingAvatar) {
         static Holder of(UserRecord user) {
-            return new Holder(user.id, user.username, user.banned(), user.passwordHash);
+            return new Holder(user.id, user.username, user.banned(), user.passwordHash, isEmpty(user.displayName),
+                    isEmpty(user.avatarUrl));
         }
 
         long weight() {
@@ -96,11 +102,11 @@ public final class AccountService {
             loginAttempts.checkAllowed(null, clientAddress);
         }
         if (proof.username() != null) {
-            return usernameLogin(proof, clientAddress);
+            return usernameLogin(provider, proof, clientAddress);
         }
         String owner = accounts.ownerOf(provider.id(), proof.subject());
         if (owner != null) {
-            return signInExisting(owner, proof, clientAddress);
+            return signInExisting(provider, owner, proof, clientAddress);
         }
         if (proof.previousSubject() != null && accounts.ownerOf(provider.id(), proof.previousSubject()) != null) {
             return rekey(provider, proof, clientAddress);
@@ -118,7 +124,7 @@ public final class AccountService {
                 .thenCompose(created -> created != null
                         ? CompletableFuture.completedFuture(new SignIn(created.id, created.username, true))
                         // Another request created this identity first: sign in to that account instead.
-                        : signInExisting(accounts.ownerOf(provider.id(), proof.subject()), proof, clientAddress));
+                        : signInExisting(provider, accounts.ownerOf(provider.id(), proof.subject()), proof, clientAddress));
     }
 
     /** Moves the account that holds the previous subject to the new one, then signs in to it. */
@@ -136,19 +142,20 @@ public final class AccountService {
             }
             return null;
         }), writers).thenCompose(write -> write)
-                .thenCompose(v -> signInExisting(accounts.ownerOf(provider.id(), proof.subject()), proof, clientAddress));
+                .thenCompose(v -> signInExisting(provider, accounts.ownerOf(provider.id(), proof.subject()), proof, clientAddress));
     }
 
-    private CompletableFuture<SignIn> usernameLogin(Proof proof, String clientAddress) {
+    private CompletableFuture<SignIn> usernameLogin(IdentityProvider provider, Proof proof, String clientAddress) {
         String owner = accounts.ownerOfUsername(proof.username());
         if (owner == null) {
             loginAttempts.failed(null, clientAddress);
             return CompletableFuture.failedFuture(new ApiException(Code.NOT_FOUND, "User account not found."));
         }
-        return signInExisting(owner, proof, clientAddress);
+        return signInExisting(provider, owner, proof, clientAddress);
     }
 
-    private CompletableFuture<SignIn> signInExisting(String userId, Proof proof, String clientAddress) {
+    private CompletableFuture<SignIn> signInExisting(IdentityProvider provider, String userId, Proof proof,
+                                                     String clientAddress) {
         Holder user = userId == null ? null : holder(userId);
         if (user == null) {
             return CompletableFuture.failedFuture(new ApiException(Code.NOT_FOUND, "User account not found."));
@@ -158,7 +165,7 @@ public final class AccountService {
         }
         SignIn signIn = new SignIn(user.id(), user.username(), false);
         if (proof.password() == null) {
-            return store.durable().thenApply(v -> signIn);
+            return fillEmptyProfile(provider, user, proof.profile()).thenCompose(v -> store.durable()).thenApply(v -> signIn);
         }
         // checked before bcrypt runs: a locked account or address costs no hashing
         loginAttempts.checkAllowed(user.id(), clientAddress);
@@ -170,6 +177,49 @@ public final class AccountService {
             loginAttempts.succeeded(user.id());
             return store.durable().thenApply(v -> signIn);
         });
+    }
+
+    /**
+     * For a provider that declares it, fills the signed-in account's empty display name and avatar
+     * from the profile. Reads the memo first, so an account with both set costs no write.
+     */
+    private CompletableFuture<Void> fillEmptyProfile(IdentityProvider provider, Holder user, Profile profile) {
+        if (!provider.fillsEmptyProfileOnSignIn()
+                || !(user.missingDisplayName() && fits(profile.displayName(), MAX_DISPLAY_NAME)
+                        || user.missingAvatar() && fits(profile.avatarUrl(), MAX_AVATAR_URL))) {
+            return CompletableFuture.completedFuture(null);
+        }
+        // The write lock may wait for a commit in progress: never take it on an IO thread.
+        return CompletableFuture.supplyAsync(() -> store.write(() -> {
+            UserRecord record = accounts.load(user.id());
+            if (record != null && fillEmptyNames(record, profile)) {
+                record.updateTime = nowSec();
+                accounts.save(record);
+            }
+            return (Void) null;
+        }), writers).thenCompose(write -> write);
+    }
+
+    /** Fills an empty display name and avatar from the profile; true when either changed. */
+    private static boolean fillEmptyNames(UserRecord user, Profile profile) {
+        boolean changed = false;
+        if (isEmpty(user.displayName) && fits(profile.displayName(), MAX_DISPLAY_NAME)) {
+            user.displayName = profile.displayName();
+            changed = true;
+        }
+        if (isEmpty(user.avatarUrl) && fits(profile.avatarUrl(), MAX_AVATAR_URL)) {
+            user.avatarUrl = profile.avatarUrl();
+            changed = true;
+        }
+        return changed;
+    }
+
+    private static boolean fits(String value, int maxChars) {
+        return value != null && !value.isEmpty() && value.length() <= maxChars;
+    }
+
+    private static boolean isEmpty(String value) {
+        return value == null || value.isEmpty();
     }
 
     /** What a sign-in needs of the account, or null when there is no such account. */
@@ -221,12 +271,7 @@ public final class AccountService {
      * form) when the provider allows it, the account has none and no account holds it yet.
      */
     private void applyProfile(UserRecord user, IdentityProvider provider, Profile profile) {
-        if (user.displayName == null && profile.displayName() != null && profile.displayName().length() <= 255) {
-            user.displayName = profile.displayName();
-        }
-        if (user.avatarUrl == null && profile.avatarUrl() != null && profile.avatarUrl().length() <= 512) {
-            user.avatarUrl = profile.avatarUrl();
-        }
+        fillEmptyNames(user, profile);
         IdentityProvider emails = slotOwners.apply(IdentitySlot.EMAIL);
         if (emails == null || !provider.importsProfileEmail() || !profile.emailVerified()
                 || profile.email() == null || profile.email().isEmpty()) {

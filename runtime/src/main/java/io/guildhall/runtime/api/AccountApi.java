@@ -60,8 +60,8 @@ final class AccountApi {
             Usernames.validate(username);
         }
         AccountUpdate update = new AccountUpdate(username,
-                limited(body, "display_name", "Display name", 255),
-                limited(body, "avatar_url", "Avatar URL", 512),
+                limited(body, "display_name", "Display name", AccountService.MAX_DISPLAY_NAME),
+                limited(body, "avatar_url", "Avatar URL", AccountService.MAX_AVATAR_URL),
                 limited(body, "lang_tag", "Lang tag", 18),
                 limited(body, "location", "Location", 255),
                 limited(body, "timezone", "Timezone", 255));

@@ -77,6 +77,30 @@ class GoogleSignInTest {
     }
 
     @Test
+    void signInFillsAnExistingAccountsEmptyDisplayNameAndAvatarButNeverReplacesThem() {
+        String sub = unique("fill");
+        ApiClient.Reply first = signIn(google.idToken(sub));
+        assertEquals(200, first.status(), first.toString());
+        JsonNode user = account(api, first).path("user");
+        assertFalse(user.has("display_name"), user.toString());
+        assertFalse(user.has("avatar_url"), user.toString());
+
+        ApiClient.Reply named = signIn(google.idTokenFor(sub).profile("Late Name", "https://lh3.example/late.png").sign());
+        assertEquals(200, named.status(), named.toString());
+        user = account(api, named).path("user");
+        assertEquals("Late Name", user.path("display_name").asText(), "Nakama fills an empty display name at Google sign-in");
+        assertEquals("https://lh3.example/late.png", user.path("avatar_url").asText());
+
+        assertEquals(200, api.send("PUT", "/v2/account", bearerOf(named), "{\"display_name\":\"Chosen\"}").status());
+        ApiClient.Reply renamed = signIn(google.idTokenFor(sub).profile("Google Name", "https://lh3.example/other.png").sign());
+        assertEquals(200, renamed.status(), renamed.toString());
+        user = account(api, renamed).path("user");
+        assertEquals("Chosen", user.path("display_name").asText(), "a display name the player set is kept");
+        assertEquals("https://lh3.example/late.png", user.path("avatar_url").asText());
+        assertEquals(account(api, first).path("user").path("id"), user.path("id"));
+    }
+
+    @Test
     void bothIssuerSpellingsAndEveryConfiguredClientIdAreAccepted() {
         assertEquals(200, signIn(google.idTokenFor(unique("iss")).issuer("accounts.google.com").sign()).status());
         assertEquals(200, signIn(google.idTokenFor(unique("iss")).issuer("https://accounts.google.com").sign()).status());

@@ -55,6 +55,12 @@ public final class GoogleProvider implements IdentityProvider {
         return true;
     }
 
+    /** Nakama fills an existing account's empty display name and avatar at each Google sign-in. */
+    @Override
+    public boolean fillsEmptyProfileOnSignIn() {
+        return true;
+    }
+
     @Override
     public String configurationProblem() {
         if (clientIds.isEmpty() && playGames == null) {
