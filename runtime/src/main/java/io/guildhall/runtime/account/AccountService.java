@@ -165,7 +165,10 @@ public final class AccountService {
         }
         SignIn signIn = new SignIn(user.id(), user.username(), false);
         if (proof.password() == null) {
-            return fillEmptyProfile(provider, user, proof.profile()).thenCompose(v -> store.durable()).thenApply(v -> signIn);
+            if (fillsProfile(provider, user, proof.profile())) {
+                return fillEmptyProfile(user.id(), proof.profile()).thenCompose(v -> store.durable()).thenApply(v -> signIn);
+            }
+            return store.durable().thenApply(v -> signIn);
         }
         // checked before bcrypt runs: a locked account or address costs no hashing
         loginAttempts.checkAllowed(user.id(), clientAddress);
@@ -180,18 +183,19 @@ public final class AccountService {
     }
 
     /**
-     * For a provider that declares it, fills the signed-in account's empty display name and avatar
-     * from the profile. Reads the memo first, so an account with both set costs no write.
+     * Whether this sign-in fills the account's empty display name or avatar: only for a provider
+     * that declares it, and read from the memo, so an account with both set costs no write.
      */
-    private CompletableFuture<Void> fillEmptyProfile(IdentityProvider provider, Holder user, Profile profile) {
-        if (!provider.fillsEmptyProfileOnSignIn()
-                || !(user.missingDisplayName() && fits(profile.displayName(), MAX_DISPLAY_NAME)
-                        || user.missingAvatar() && fits(profile.avatarUrl(), MAX_AVATAR_URL))) {
-            return CompletableFuture.completedFuture(null);
-        }
+    private static boolean fillsProfile(IdentityProvider provider, Holder user, Profile profile) {
+        return provider.fillsEmptyProfileOnSignIn()
+                && (user.missingDisplayName() && fits(profile.displayName(), MAX_DISPLAY_NAME)
+                        || user.missingAvatar() && fits(profile.avatarUrl(), MAX_AVATAR_URL));
+    }
+
+    private CompletableFuture<Void> fillEmptyProfile(String userId, Profile profile) {
         // The write lock may wait for a commit in progress: never take it on an IO thread.
         return CompletableFuture.supplyAsync(() -> store.write(() -> {
-            UserRecord record = accounts.load(user.id());
+            UserRecord record = accounts.load(userId);
             if (record != null && fillEmptyNames(record, profile)) {
                 record.updateTime = nowSec();
                 accounts.save(record);
