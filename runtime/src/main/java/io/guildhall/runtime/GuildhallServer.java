@@ -142,7 +142,8 @@ public final class GuildhallServer implements AutoCloseable {
         int cores = Runtime.getRuntime().availableProcessors();
         int bcryptThreads = config.integer(Setting.ACCOUNT_BCRYPT_THREADS);
         this.passwords = new Passwords(config.integer(Setting.ACCOUNT_BCRYPT_COST), bcryptThreads == 0 ? cores : bcryptThreads,
-                config.integer(Setting.ACCOUNT_BCRYPT_QUEUE));
+                config.integer(Setting.ACCOUNT_BCRYPT_QUEUE),
+                Duration.ofMillis(config.number(Setting.ACCOUNT_BCRYPT_QUEUE_TIMEOUT_MS)), clock);
         this.worker = createWorker(cores);
         LoginAttempts loginAttempts = new LoginAttempts(new LoginAttempts.Policy(
                 config.integer(Setting.ACCOUNT_LOGIN_FAILURES_PER_ACCOUNT),
@@ -156,6 +157,11 @@ public final class GuildhallServer implements AutoCloseable {
         Authenticator authenticator = new Authenticator(config.string(Setting.SOCKET_SERVER_KEY), tokens, revocations);
         metrics.gauge("guildhall.revocations", "Revoked token ids and user marks held in memory", revocations::size,
                 "surface", "game");
+        String passwordWork = "bcrypt checks and hashes: ran, or answered 503 unhashed after waiting past "
+                + "account.bcrypt_queue_timeout_ms";
+        metrics.counter("guildhall.password.work", passwordWork, passwords, Passwords::ran, "outcome", "ran");
+        metrics.counter("guildhall.password.work", passwordWork, passwords, Passwords::expired, "outcome", "expired");
+        metrics.gauge("guildhall.password.waiting", "bcrypt checks and hashes waiting for a thread", passwords::waiting);
 
         RefreshRotation rotation = config.bool(Setting.SESSION_REFRESH_TOKEN_ROTATION)
                 ? new RefreshRotation(store, revocations, tokens.sessionLifetimeSec(),

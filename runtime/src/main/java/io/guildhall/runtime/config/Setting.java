@@ -32,6 +32,7 @@ public enum Setting {
     ACCOUNT_BCRYPT_COST("account.bcrypt_cost", "13", false),
     ACCOUNT_BCRYPT_THREADS("account.bcrypt_threads", "0", false),
     ACCOUNT_BCRYPT_QUEUE("account.bcrypt_queue", "32", false),
+    ACCOUNT_BCRYPT_QUEUE_TIMEOUT_MS("account.bcrypt_queue_timeout_ms", "5000", false),
     ACCOUNT_MAX_IDENTITIES("account.max_identities", "100", false),
     ACCOUNT_MEMO_CACHE_BYTES("account.memo_cache_bytes", "33554432", false),
     ACCOUNT_LOGIN_FAILURES_PER_ACCOUNT("account.login_failures_per_account", "5", false),

@@ -64,6 +64,9 @@ class PrometheusMetricsTest extends AnalyticsTestBase {
         assertTrue(after.contains("guildhall_revocations{surface=\"game\"}"), after);
         assertTrue(after.contains("guildhall_revocations{surface=\"analytics\"}"), after);
         assertTrue(value(after, "guildhall_analytics_sessions_open") >= 1, after);
+        assertTrue(after.contains("guildhall_password_work_total{outcome=\"ran\"}"), after);
+        assertTrue(after.contains("guildhall_password_work_total{outcome=\"expired\"}"), after);
+        assertTrue(after.contains("guildhall_password_waiting "), after);
         assertTrue(after.contains("jvm_memory_used_bytes{"), after);
         assertTrue(after.contains("jvm_gc_"), after);
     }
