@@ -297,7 +297,7 @@ public final class GuildhallServer implements AutoCloseable {
                 Duration.ofSeconds(config.number(Setting.PLUGINS_KEY_REFETCH_INTERVAL_SEC)),
                 config.number(Setting.PLUGINS_KEY_CACHE_MAX_BYTES));
         return new PluginHost.Services(http, keySets, clock,
-                NativeCrypto.load(config.bool(Setting.PLUGINS_NATIVE_CRYPTO)), accounts, analytics);
+                NativeCrypto.loadInBackground(config.bool(Setting.PLUGINS_NATIVE_CRYPTO)), accounts, analytics);
     }
 
     /** The game API's port. */

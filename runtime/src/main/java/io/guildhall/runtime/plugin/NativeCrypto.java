@@ -12,6 +12,7 @@ import java.security.Provider;
 import java.security.PublicKey;
 import java.security.Signature;
 import java.security.spec.X509EncodedKeySpec;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Signature checks in the Amazon Corretto Crypto Provider (AWS-LC, native). The JDK 17 RSA
@@ -48,6 +49,46 @@ public final class NativeCrypto implements Crypto {
         } catch (RuntimeException | LinkageError e) {
             LOG.warn("Signature checks use the JDK: the native provider failed its self-tests ({})", e.toString());
             return Crypto.jdk();
+        }
+    }
+
+    /**
+     * {@link #load} on a thread of its own: start-up does not wait for the native library and its
+     * self-tests (about 0.4 s of a 1.6 s start here). A check that comes before they finish waits
+     * for them; with the provider off, this is the JDK's at once.
+     */
+    public static Crypto loadInBackground(boolean enabled) {
+        if (!enabled) {
+            return load(false);
+        }
+        CompletableFuture<Crypto> loading = new CompletableFuture<>();
+        Thread thread = new Thread(() -> {
+            try {
+                loading.complete(load(true));
+            } catch (Throwable unexpected) {
+                LOG.warn("Signature checks use the JDK: loading the native provider failed ({})", unexpected.toString());
+                loading.complete(Crypto.jdk());
+            }
+        }, "native-crypto-load");
+        thread.setDaemon(true);
+        thread.start();
+        return new Loading(loading);
+    }
+
+    /** The crypto {@link #loadInBackground} is still loading: each call waits for it, once. */
+    record Loading(CompletableFuture<Crypto> loading) implements Crypto {
+        Crypto loaded() {
+            return loading.join();
+        }
+
+        @Override
+        public Signature signature(String algorithm) throws NoSuchAlgorithmException {
+            return loaded().signature(algorithm);
+        }
+
+        @Override
+        public PublicKey publicKey(PublicKey key) throws GeneralSecurityException {
+            return loaded().publicKey(key);
         }
     }
 

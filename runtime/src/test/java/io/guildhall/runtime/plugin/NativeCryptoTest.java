@@ -29,6 +29,17 @@ class NativeCryptoTest {
     }
 
     @Test
+    void loadingInTheBackgroundGivesTheSameCryptoToItsFirstCaller() throws Exception {
+        Crypto background = NativeCrypto.loadInBackground(true);
+        assertTrue(background instanceof NativeCrypto.Loading, "start-up does not wait for the library");
+        assertSame(NativeCrypto.load(true).getClass(), ((NativeCrypto.Loading) background).loaded().getClass());
+        KeyPair[] pairs = rsa();
+        byte[] signature = sign(pairs[0], "SHA256withRSA", MESSAGE);
+        assertTrue(verify(background, "SHA256withRSA", background.publicKey(pairs[0].getPublic()), MESSAGE, signature));
+        assertSame(Crypto.jdk(), NativeCrypto.loadInBackground(false), "off: the JDK's at once, no thread");
+    }
+
+    @Test
     void nativeAndJdkChecksAgreeOnRsaAndEcSignatures() throws Exception {
         check(rsa(), "SHA256withRSA");
         check(ec(), "SHA256withECDSA");
