@@ -1,17 +1,14 @@
 package io.guildhall.runtime.store;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
+import static io.guildhall.runtime.store.CrashImages.value;
+import static io.guildhall.runtime.store.CrashImages.write;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -96,40 +93,10 @@ class MvStoreCrashPointTest {
         }
         try {
             KvMap map = engine.openMap("crash");
-            // write number KEYS / 2 + 1 deletes the first DELETED keys; every other write puts one key
-            int deleteWrite = KEYS / 2 + 1;
-            boolean deleteAcked = ackedBefore > deleteWrite;
-            // a delete written but not yet acknowledged may be there or not, but all of it or nothing
-            boolean deleteApplied = deleteAcked || map.get(keys.get(0)) == null;
-            for (int write = 0; write < ackedBefore; write++) {
-                if (write == deleteWrite) {
-                    continue;
-                }
-                int index = write < deleteWrite ? write : write - 1;
-                String key = keys.get(index);
-                byte[] found = map.get(key);
-                if (deleteApplied && index < DELETED) {
-                    assertNull(found, "delete of " + key + " undone or torn with " + ackedBefore + " acked");
-                } else if (found == null) {
-                    fail("acknowledged write " + write + " (" + key + ") lost with " + ackedBefore + " acked");
-                } else {
-                    assertArrayEquals(value(key), found);
-                }
-            }
+            CrashImages.assertAcknowledgedWritesKept(map, keys, DELETED, ackedBefore, key -> { });
         } finally {
             engine.close();
         }
-    }
-
-    private static void write(GroupCommitStore store, AtomicInteger acked, Runnable mutation) {
-        store.write(() -> {
-            mutation.run();
-            return null;
-        }).thenRun(acked::incrementAndGet).join();
-    }
-
-    private static byte[] value(String key) {
-        return (key + ":" + "v".repeat(80)).getBytes(UTF_8);
     }
 
     /** One write or truncation of the store file, with how many store writes were acknowledged before it. */
@@ -148,14 +115,7 @@ class MvStoreCrashPointTest {
 
         /** The file after this write, or after only its first {@code limit} bytes. */
         byte[] apply(byte[] image, int limit) {
-            if (truncate) {
-                return image.length <= position ? image : Arrays.copyOf(image, (int) position);
-            }
-            int length = Math.min(limit, data.length);
-            byte[] next = image.length >= position + length ? image.clone()
-                    : Arrays.copyOf(image, (int) position + length);
-            System.arraycopy(data, 0, next, (int) position, length);
-            return next;
+            return truncate ? CrashImages.truncated(image, position) : CrashImages.written(image, position, data, limit);
         }
     }
 

@@ -1,7 +1,8 @@
 package io.guildhall.runtime.store;
 
+import static io.guildhall.runtime.store.CrashImages.value;
 import static java.nio.charset.StandardCharsets.UTF_8;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static io.guildhall.runtime.store.CrashImages.write;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -196,26 +196,8 @@ class WalCrashPointTest {
         try {
             KvMap map = engine.openMap("crash");
             KvMap index = engine.openMap("index");
-            // write number KEYS / 2 + 1 deletes the first DELETED keys; every other write puts one key
-            int deleteWrite = KEYS / 2 + 1;
-            boolean deleteAcked = ackedBefore > deleteWrite;
-            boolean deleteApplied = deleteAcked || map.get(keys.get(0)) == null;
-            for (int write = 0; write < ackedBefore; write++) {
-                if (write == deleteWrite) {
-                    continue;
-                }
-                int i = write < deleteWrite ? write : write - 1;
-                String key = keys.get(i);
-                byte[] found = map.get(key);
-                if (deleteApplied && i < DELETED) {
-                    assertNull(found, "delete of " + key + " undone or torn with " + ackedBefore + " acked");
-                    assertNull(index.get(key), "delete of " + key + " torn with " + ackedBefore + " acked");
-                } else if (found == null) {
-                    fail("acknowledged write " + write + " (" + key + ") lost with " + ackedBefore + " acked");
-                } else {
-                    assertArrayEquals(value(key), found);
-                }
-            }
+            CrashImages.assertAcknowledgedWritesKept(map, keys, DELETED, ackedBefore,
+                    key -> assertNull(index.get(key), "delete of " + key + " torn with " + ackedBefore + " acked"));
             // written but not acknowledged: there or not, but whole
             for (String key : keys) {
                 assertEquals(map.containsKey(key), index.containsKey(key), "half a write of " + key);
@@ -230,17 +212,6 @@ class WalCrashPointTest {
         } finally {
             engine.close();
         }
-    }
-
-    private static void write(GroupCommitStore store, AtomicInteger acked, Runnable mutation) {
-        store.write(() -> {
-            mutation.run();
-            return null;
-        }).thenRun(acked::incrementAndGet).join();
-    }
-
-    private static byte[] value(String key) {
-        return (key + ":" + "v".repeat(80)).getBytes(UTF_8);
     }
 
     /** One write, truncation or deletion of a file of the data folder, and how many writes were acknowledged before it. */
@@ -283,15 +254,7 @@ class WalCrashPointTest {
                 return;
             }
             byte[] image = files.getOrDefault(file, new byte[0]);
-            if (truncate) {
-                files.put(file, image.length <= position ? image : Arrays.copyOf(image, (int) position));
-                return;
-            }
-            int length = Math.min(limit, data.length);
-            byte[] next = image.length >= position + length ? image.clone()
-                    : Arrays.copyOf(image, (int) position + length);
-            System.arraycopy(data, 0, next, (int) position, length);
-            files.put(file, next);
+            files.put(file, truncate ? CrashImages.truncated(image, position) : CrashImages.written(image, position, data, limit));
         }
     }
 
