@@ -11,6 +11,7 @@ import io.guildhall.runtime.account.Passwords;
 import io.guildhall.runtime.api.ApiRoutes;
 import io.guildhall.runtime.config.Config;
 import io.guildhall.runtime.config.ConfigException;
+import io.guildhall.runtime.config.MemoryBudget;
 import io.guildhall.runtime.config.Setting;
 import io.guildhall.runtime.http.Authenticator;
 import io.guildhall.runtime.http.Health;
@@ -108,6 +109,7 @@ public final class GuildhallServer implements AutoCloseable {
         this.config = config;
         validate(config);
         warnAboutDefaultKeys(config);
+        MemoryBudget.of(config).warnIfOver(Runtime.getRuntime().maxMemory());
         ListenerSettings listener = ListenerSettings.read(config, "socket");
         Clock clock = environment.clock();
         ModuleAccounts moduleAccounts = new ModuleAccounts();
@@ -353,10 +355,13 @@ public final class GuildhallServer implements AutoCloseable {
                 Setting.ACCOUNT_LOGIN_ATTEMPTS_CACHE_BYTES,
                 Setting.PLUGINS_HTTP_CONNECT_TIMEOUT_MS, Setting.PLUGINS_HTTP_TIMEOUT_MS, Setting.PLUGINS_HTTP_MAX_RESPONSE_BYTES,
                 Setting.PLUGINS_KEY_CACHE_TTL_SEC, Setting.PLUGINS_KEY_REFETCH_INTERVAL_SEC, Setting.PLUGINS_KEY_CACHE_MAX_BYTES,
-                Setting.DATA_CHECKPOINT_BYTES, Setting.DATA_CHECKPOINT_INTERVAL_SEC, Setting.DATA_CHECKPOINT_UNSAVED_BYTES)) {
+                Setting.DATA_CHECKPOINT_BYTES, Setting.DATA_CHECKPOINT_INTERVAL_SEC)) {
             if (config.number(positive) < 1) {
                 throw new ConfigException(positive.key() + " must be at least 1");
             }
+        }
+        if (config.number(Setting.DATA_CHECKPOINT_UNSAVED_BYTES) < 0) {
+            throw new ConfigException(Setting.DATA_CHECKPOINT_UNSAVED_BYTES.key() + " must not be negative (0: from the heap)");
         }
         if (config.number(Setting.SESSION_REFRESH_TOKEN_REUSE_GRACE_SEC) < 0) {
             throw new ConfigException(Setting.SESSION_REFRESH_TOKEN_REUSE_GRACE_SEC.key() + " must not be negative");

@@ -52,7 +52,7 @@ public enum Setting {
     DATA_EXIT_ON_FAILURE("data.exit_on_failure", "true", false),
     DATA_CHECKPOINT_BYTES("data.checkpoint_bytes", "67108864", false),
     DATA_CHECKPOINT_INTERVAL_SEC("data.checkpoint_interval_sec", "60", false),
-    DATA_CHECKPOINT_UNSAVED_BYTES("data.checkpoint_unsaved_bytes", "268435456", false),
+    DATA_CHECKPOINT_UNSAVED_BYTES("data.checkpoint_unsaved_bytes", "0", false),
     DATA_BACKUP_DIR("data.backup_dir", "./backups", false),
     PLUGINS_DIR("plugins.dir", "./plugins", false),
     PLUGINS_HTTP_CONNECT_TIMEOUT_MS("plugins.http_connect_timeout_ms", "3000", false),

@@ -26,6 +26,16 @@ public final class Stores {
      * @throws IllegalArgumentException for an unknown engine name
      * @throws StoreException if the directory cannot be created or the file will not open
      */
+    /**
+     * The changes a checkpoint may hold when {@code data.checkpoint_unsaved_bytes} is 0: an eighth of
+     * the heap, from 8 MiB to 256 MiB. A checkpoint has them in memory twice (the changed pages, and
+     * the chunk MVStore serialises them into before writing it), and a checkpoint that cannot get that
+     * memory closes the store, at every restart again, since replaying the log brings them back.
+     */
+    public static long unsavedBytesFor(long maxHeapBytes) {
+        return Math.max(8L << 20, Math.min(256L << 20, maxHeapBytes / 8));
+    }
+
     public static GroupCommitStore open(String engine, Path dataDir) {
         return open(engine, dataDir, WalEngine.Settings.DEFAULTS);
     }
@@ -33,7 +43,8 @@ public final class Stores {
     /**
      * @param checkpointBytes   mvstore: write-ahead log bytes that trigger a checkpoint
      * @param checkpointInterval mvstore: longest time between checkpoints while writes come
-     * @param maxUnsavedBytes   mvstore: B-tree memory not yet in the file that triggers a checkpoint
+     * @param maxUnsavedBytes   mvstore: B-tree memory not yet in the file that triggers a checkpoint;
+     *                          0 for an eighth of the heap, from 8 to 256 MiB
      * @see #open(String, Path)
      */
     public static GroupCommitStore open(String engine, Path dataDir, long checkpointBytes,

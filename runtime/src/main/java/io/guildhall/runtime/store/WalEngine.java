@@ -53,7 +53,14 @@ final class WalEngine implements StoreEngine {
 
     /** When to checkpoint: whichever comes first. */
     record Settings(long checkpointBytes, Duration checkpointInterval, long maxUnsavedBytes) {
-        static final Settings DEFAULTS = new Settings(64L << 20, Duration.ofSeconds(60), 256L << 20);
+        static final Settings DEFAULTS = new Settings(64L << 20, Duration.ofSeconds(60), 0);
+
+        /** {@code maxUnsavedBytes} 0 means "from the heap" ({@link Stores#unsavedBytesFor}). */
+        Settings {
+            if (maxUnsavedBytes == 0) {
+                maxUnsavedBytes = Stores.unsavedBytesFor(Runtime.getRuntime().maxMemory());
+            }
+        }
     }
 
     private final Path dataDir;
