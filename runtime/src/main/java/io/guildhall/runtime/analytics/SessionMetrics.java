@@ -21,6 +21,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -640,109 +642,269 @@ final class SessionMetrics {
     /**
      * Step (2) of {@link #rebuild}: under the write lock. Returns the sessions and events it read.
      * Reading a million stored events is most of a rebuild (the B-tree's own page reads and key
-     * decoding), so the sessions and key ranges of the events are read on several threads while this
-     * one empties the derived maps.
+     * decoding), so key ranges of the events, cut at identity boundaries, are read on one thread per
+     * core while this one empties the derived maps. Each reader derives identity by identity (an
+     * identity's events and sessions sit together in both maps) and writes the entries as it goes,
+     * so a rebuild holds one identity's data at a time, whatever the store's size.
      */
     private long[] derive() {
         // what earlier writes queued is derived below from what they stored
         queuedSessions.clear();
         queuedCounts.clear();
         firstSeenCache.clear();
-        List<String> cuts = events.splitKeys(Math.max(1, Math.min(8, Runtime.getRuntime().availableProcessors())));
-        ExecutorService readers = Executors.newFixedThreadPool(cuts.size() + 2, runnable -> {
+        List<String> cuts = identityCuts(events.splitKeys(Math.max(1, Math.min(8, Runtime.getRuntime().availableProcessors()))));
+        RebuildOutput out = new RebuildOutput(store.unloggedMap(DAY_SESSIONS), store.unloggedMap(ACTIVE),
+                store.unloggedMap(FIRST_SEEN), store.unloggedMap(COHORTS));
+        ExecutorService readers = Executors.newFixedThreadPool(cuts.size() + 1, runnable -> {
             Thread thread = new Thread(runnable, "metrics-rebuild-reader");
             thread.setDaemon(true);
             return thread;
         });
+        boolean done = false;
         try {
-            Future<Map<String, SessionRecord>> sessionsRead = readers.submit(this::sessionsById);
-            List<Future<EventTally>> tallies = new ArrayList<>();
+            List<Future<RangeTally>> ranges = new ArrayList<>();
             for (int i = 0; i <= cuts.size(); i++) {
                 String from = i == 0 ? "" : cuts.get(i - 1);
                 String to = i == cuts.size() ? END : cuts.get(i);
-                tallies.add(readers.submit(() -> tally(from, to)));
+                ranges.add(readers.submit(() -> deriveRange(from, to, out.writer())));
             }
-            KvMap directDays = store.unloggedMap(DAY_SESSIONS);
-            KvMap directActive = store.unloggedMap(ACTIVE);
-            KvMap directFirstSeen = store.unloggedMap(FIRST_SEEN);
-            KvMap directCohorts = store.unloggedMap(COHORTS);
             KvMap directCounts = store.unloggedMap(EVENT_COUNTS);
-            for (KvMap map : List.of(store.unloggedMap(LEGACY_STATES), directDays, directActive, directFirstSeen,
-                    directCohorts, directCounts)) {
+            for (KvMap map : List.of(store.unloggedMap(LEGACY_STATES), out.days, out.active, out.firstSeen, out.cohorts,
+                    directCounts)) {
                 map.clear();
             }
-            EventTally all = new EventTally();
-            for (Future<EventTally> tally : tallies) {
-                all.addAll(result(tally));
+            out.open();
+            Map<String, long[]> counts = new TreeMap<>();
+            long sessionsRead = 0;
+            long eventsRead = 0;
+            for (Future<RangeTally> range : ranges) {
+                RangeTally tally = result(range);
+                tally.counts.forEach((key, n) -> counts.computeIfAbsent(key, k -> new long[1])[0] += n[0]);
+                sessionsRead += tally.sessions;
+                eventsRead += tally.events;
             }
-            Map<String, SessionRecord> byId = result(sessionsRead);
-            // The days, other than its session's start day, that an identity had an attributed event.
-            Set<String> marks = new HashSet<>();
-            Map<String, String> first = new HashMap<>();
-            all.bySession.forEach((sessionId, times) -> {
-                SessionRecord s = byId.get(sessionId);
-                String startDay = s == null ? null : dayKey(s.startMillis());
-                String previous = null;
-                for (int i = 0; i < times.size; i++) {
-                    String day = dayKey(times.values[i]);
-                    if (!day.equals(previous) && !day.equals(startDay)) {
-                        marks.add(day + SEP + times.identityId);
-                        first.merge(times.identityId, day, SessionMetrics::earlier);
-                    }
-                    previous = day;
-                }
-            });
-            // Every session, derived from its collected times; written in key order (appends to the trees).
-            Map<String, byte[]> dayEntries = new TreeMap<>();
-            for (SessionRecord s : byId.values()) {
-                EventTally.Times times = all.bySession.get(s.sessionId());
-                long[] list = times == null ? new long[0] : times.sorted();
-                int n = times == null ? 0 : times.size;
-                long earliest = n == 0 ? Long.MAX_VALUE : list[0];
-                Head head = new Head(s.identityId(), earliest, pieces.derive(s.startMillis(), list, n));
-                String sessionKey = metricKey(s);
-                dayEntries.put(pieceKey(sessionKey, 0, head.pieces.get(0)), head.encode());
-                for (int i = 1; i < head.pieces.size(); i++) {
-                    dayEntries.put(pieceKey(sessionKey, i, head.pieces.get(i)), encodePiece(s.identityId(), head.pieces.get(i)));
-                }
-                first.merge(s.identityId(), dayKey(s.startMillis()), SessionMetrics::earlier);
-            }
-            dayEntries.forEach(directDays::put);
-            new TreeSet<>(marks).forEach(key -> directActive.put(key, PRESENT));
-            new TreeMap<>(first).forEach((identityId, day) -> directFirstSeen.put(identityId, day.getBytes(StandardCharsets.UTF_8)));
-            first.entrySet().stream().map(e -> e.getValue() + SEP + e.getKey()).sorted()
-                    .forEach(key -> directCohorts.put(key, PRESENT));
-            new TreeMap<>(all.counts).forEach((key, count) -> directCounts.put(key, ByteBuffer.allocate(8).putLong(count[0]).array()));
-            return new long[] {byId.size(), all.events};
+            counts.forEach((key, count) -> directCounts.put(key, ByteBuffer.allocate(8).putLong(count[0]).array()));
+            done = true;
+            return new long[] {sessionsRead, eventsRead};
         } finally {
+            if (!done) {
+                out.abandon();
+            }
             // not shutdownNow: interrupting a reader inside a file read could close the store's channel
             readers.shutdown();
         }
     }
 
-    /** Every stored session by id (session ids are unique). */
-    private Map<String, SessionRecord> sessionsById() {
-        Map<String, SessionRecord> byId = new HashMap<>();
-        sessions.scan("", END, (k, v) -> {
-            SessionRecord s = Records.session(v);
-            byId.put(s.sessionId(), s);
-            return true;
-        });
-        return byId;
+    /** Split keys moved back to the start of their identity's keys, so that no identity spans two ranges. */
+    private static List<String> identityCuts(List<String> keys) {
+        List<String> cuts = new ArrayList<>();
+        for (String key : keys) {
+            int sep = key.indexOf(SEP);
+            String cut = sep < 0 ? key : key.substring(0, sep + 1);
+            if (!cut.isEmpty() && (cuts.isEmpty() || cut.compareTo(cuts.get(cuts.size() - 1)) > 0)) {
+                cuts.add(cut);
+            }
+        }
+        return cuts;
     }
 
-    /** The stored events with {@code from <= key < to}, tallied. */
-    private EventTally tally(String from, String to) {
-        EventTally tally = new EventTally();
+    /** What one range of a rebuild read: its event counts (written last, merged), sessions and events. */
+    private static final class RangeTally {
+        final Map<String, long[]> counts = new HashMap<>();
+        long sessions;
+        long events;
+    }
+
+    /** One identity's attributed event times by session, as a range reader collects them. */
+    private static final class IdentityEvents {
+        final String identityId;
+        final Map<String, SessionTimes> bySession = new HashMap<>();
+
+        IdentityEvents(String identityId) {
+            this.identityId = identityId;
+        }
+    }
+
+    /**
+     * Derives every identity whose keys fall in {@code [from, to)}: the events in key order, grouped
+     * by identity, each group with its identity's sessions; between groups, the sessions of
+     * identities that have no events.
+     */
+    private RangeTally deriveRange(String from, String to, RebuildOutput.Writer out) {
+        RangeTally tally = new RangeTally();
+        IdentityEvents[] current = {null};
+        String[] derivedUpTo = {from};
         events.scan(from, to, (k, v) -> {
             Records.MetricEvent e = Records.metricEvent(v);
-            tally.count(countKey(e.timestampMillis(), e.via(), e.name()));
+            tally.events++;
+            tally.counts.computeIfAbsent(countKey(e.timestampMillis(), e.via(), e.name()), key -> new long[1])[0]++;
+            String identityId = k.substring(0, k.indexOf(SEP));
+            if (current[0] == null || !current[0].identityId.equals(identityId)) {
+                if (current[0] != null) {
+                    derivedUpTo[0] = deriveIdentity(current[0], derivedUpTo[0], out, tally);
+                }
+                current[0] = new IdentityEvents(identityId);
+            }
             if (e.kind() == EventRecord.Kind.ATTRIBUTED) {
-                tally.attributed(e.identityId(), e.sessionId(), e.timestampMillis());
+                current[0].bySession.computeIfAbsent(e.sessionId(), sid -> new SessionTimes())
+                        .add(e.timestampMillis());
             }
             return true;
         });
+        if (current[0] != null) {
+            derivedUpTo[0] = deriveIdentity(current[0], derivedUpTo[0], out, tally);
+        }
+        deriveSessionsWithoutEvents(derivedUpTo[0], to, out, tally);
+        out.flush();
         return tally;
+    }
+
+    /** Derives one identity with events (and those before it without); returns the key derived up to. */
+    private String deriveIdentity(IdentityEvents identity, String derivedUpTo, RebuildOutput.Writer out, RangeTally tally) {
+        String prefix = identity.identityId + SEP;
+        deriveSessionsWithoutEvents(derivedUpTo, prefix, out, tally);
+        List<SessionRecord> own = new ArrayList<>();
+        sessions.scan(prefix, prefix + END, (k, v) -> own.add(Records.session(v)));
+        deriveIdentitySessions(identity.identityId, own, identity.bySession, out, tally);
+        return prefix + END;
+    }
+
+    /** Derives the sessions with {@code from <= key < to}, identity by identity, none with events. */
+    private void deriveSessionsWithoutEvents(String from, String to, RebuildOutput.Writer out, RangeTally tally) {
+        List<SessionRecord> batch = new ArrayList<>();
+        sessions.scan(from, to, (k, v) -> {
+            SessionRecord s = Records.session(v);
+            if (!batch.isEmpty() && !batch.get(0).identityId().equals(s.identityId())) {
+                deriveIdentitySessions(batch.get(0).identityId(), batch, Map.of(), out, tally);
+                batch.clear();
+            }
+            return batch.add(s);
+        });
+        if (!batch.isEmpty()) {
+            deriveIdentitySessions(batch.get(0).identityId(), batch, Map.of(), out, tally);
+        }
+    }
+
+    /** Writes one identity's day entries, active marks, first-seen day and cohort entry. */
+    private void deriveIdentitySessions(String identityId, List<SessionRecord> own, Map<String, SessionTimes> times,
+                                        RebuildOutput.Writer out, RangeTally tally) {
+        String first = null;
+        Map<String, SessionRecord> byId = new HashMap<>();
+        for (SessionRecord s : own) {
+            byId.put(s.sessionId(), s);
+            SessionTimes list = times.get(s.sessionId());
+            long[] sorted = list == null ? new long[0] : list.sorted();
+            int n = list == null ? 0 : list.size;
+            Head head = new Head(s.identityId(), n == 0 ? Long.MAX_VALUE : sorted[0], pieces.derive(s.startMillis(), sorted, n));
+            String sessionKey = metricKey(s);
+            out.put(out.days(), pieceKey(sessionKey, 0, head.pieces.get(0)), head.encode());
+            for (int i = 1; i < head.pieces.size(); i++) {
+                out.put(out.days(), pieceKey(sessionKey, i, head.pieces.get(i)), encodePiece(s.identityId(), head.pieces.get(i)));
+            }
+            String startDay = dayKey(s.startMillis());
+            first = first == null ? startDay : earlier(first, startDay);
+            tally.sessions++;
+        }
+        // the days, other than its session's start day, that the identity had an attributed event
+        Set<String> marked = new TreeSet<>();
+        times.forEach((sessionId, list) -> {
+            SessionRecord s = byId.get(sessionId);
+            String startDay = s == null ? null : dayKey(s.startMillis());
+            for (int i = 0; i < list.size; i++) {
+                String day = dayKey(list.values[i]);
+                if (!day.equals(startDay)) {
+                    marked.add(day);
+                }
+            }
+        });
+        for (String day : marked) {
+            out.put(out.active(), day + SEP + identityId, PRESENT);
+            first = first == null ? day : earlier(first, day);
+        }
+        if (first != null) {
+            out.put(out.firstSeen(), identityId, first.getBytes(StandardCharsets.UTF_8));
+            out.put(out.cohorts(), first + SEP + identityId, PRESENT);
+        }
+    }
+
+    /**
+     * Where a rebuild's readers write: the derived maps, which the write's own thread clears first.
+     * A reader holds its entries back until then, up to a bound, then waits.
+     */
+    private record RebuildOutput(KvMap days, KvMap active, KvMap firstSeen, KvMap cohorts, CountDownLatch cleared,
+                                 AtomicBoolean abandoned) {
+        /** Entries a reader holds back while the maps are being cleared. */
+        private static final int HELD_MAX = 65_536;
+
+        RebuildOutput(KvMap days, KvMap active, KvMap firstSeen, KvMap cohorts) {
+            this(days, active, firstSeen, cohorts, new CountDownLatch(1), new AtomicBoolean());
+        }
+
+        /** The maps are empty: readers may write. */
+        void open() {
+            cleared.countDown();
+        }
+
+        /** The rebuild failed: readers stop at their next write instead of waiting or writing. */
+        void abandon() {
+            abandoned.set(true);
+            cleared.countDown();
+        }
+
+        Writer writer() {
+            return new Writer();
+        }
+
+        private record Held(KvMap map, String key, byte[] value) {
+        }
+
+        final class Writer {
+            private final List<Held> held = new ArrayList<>();
+            private boolean writing;
+
+            void put(KvMap map, String key, byte[] value) {
+                if (!writing && cleared.getCount() > 0 && held.size() < HELD_MAX) {
+                    held.add(new Held(map, key, value));
+                    return;
+                }
+                flush();
+                map.put(key, value);
+            }
+
+            KvMap days() {
+                return days;
+            }
+
+            KvMap active() {
+                return active;
+            }
+
+            KvMap firstSeen() {
+                return firstSeen;
+            }
+
+            KvMap cohorts() {
+                return cohorts;
+            }
+
+            /** Waits until the maps are cleared, then writes what was held back. */
+            void flush() {
+                if (!writing) {
+                    try {
+                        cleared.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new IllegalStateException("interrupted while rebuilding the session metrics", e);
+                    }
+                    writing = true;
+                }
+                if (abandoned.get()) {
+                    throw new IllegalStateException("the rebuild of the session metrics was abandoned");
+                }
+                held.forEach(h -> h.map.put(h.key, h.value));
+                held.clear();
+            }
+        }
     }
 
     /** A reader's result; its failure (a store error, say) is rethrown as it was. */
