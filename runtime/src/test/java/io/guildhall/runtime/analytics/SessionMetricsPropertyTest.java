@@ -52,7 +52,10 @@ class SessionMetricsPropertyTest {
         long inactivitySec = random.nextBoolean() ? 0 : 600;
         long idleCapSec = random.nextBoolean() ? 300 : 0;
         ZoneId zone = random.nextBoolean() ? ZoneId.of("UTC") : ZoneId.of("America/Los_Angeles");
-        String[] identities = {"player-aaaa", "player-bbbb", "player-cccc", "player-dddd"};
+        // some ids are prefixes of others ("player-aa|" sorts after "player-aaaa|"): the rebuild cuts
+        // its ranges at identity boundaries and walks both maps identity by identity in key order
+        String[] identities = {"player-aaaa", "player-aa", "player-aaaa-b", "player-bbbb", "player-cccc", "player-dddd",
+                "player-d", "player-eeee"};
         List<String> sessionIds = new ArrayList<>();
         List<String> sessionOwners = new ArrayList<>();
         int late = 0;
