@@ -153,9 +153,24 @@ $("signin-form").addEventListener("submit", async (event) => {
 });
 $("range-form").addEventListener("submit", (event) => { event.preventDefault(); showDays().catch((e) => { $("status").textContent = e.message; }); });
 $("rebuild").addEventListener("click", async () => {
-  const result = await api("POST", "/v1/console/metrics/rebuild", {});
-  $("status").textContent = "Rebuilt from " + result.events + " events in " + result.duration_ms + " ms.";
-  await showDays();
+  // event ingestion waits while the numbers are derived again: about 2 s per million stored events
+  if (!confirm("Rebuild every metric from the stored events? Event ingestion waits while it runs "
+      + "(about 2 s per million stored events).")) {
+    return;
+  }
+  $("rebuild").disabled = true;
+  $("status").textContent = "Rebuilding the metrics (event ingestion waits meanwhile)...";
+  try {
+    const result = await api("POST", "/v1/console/metrics/rebuild", {});
+    await showDays();
+    // after showDays, which writes its own note in the same place
+    $("status").textContent += " Rebuilt from " + result.sessions + " sessions and " + result.events + " events in "
+      + result.duration_ms + " ms.";
+  } catch (e) {
+    $("status").textContent = "Rebuild failed: " + e.message;
+  } finally {
+    $("rebuild").disabled = false;
+  }
 });
 $("backup").addEventListener("click", async () => {
   $("backup").disabled = true;

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
@@ -32,7 +33,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The console page in a real headless Chromium (Debian's chromium and chromium-driver, installed by
  * .ci/install-browser.sh): sign in, charts drawn from a known data set, an identity's sessions and
- * its event in no session, a game account banned, and a backup taken. Writes target/console-dashboard.png.
+ * its event in no session, the metrics rebuilt, a game account banned, and a backup taken. Writes
+ * target/console-dashboard.png.
  */
 class ConsolePageBrowserTest extends AnalyticsTestBase {
     private static final File CHROMIUM = new File("/usr/bin/chromium");
@@ -118,6 +120,16 @@ class ConsolePageBrowserTest extends AnalyticsTestBase {
         Files.copy(((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath(), screenshot,
                 StandardCopyOption.REPLACE_EXISTING);
         assertTrue(Files.size(screenshot) > 10_000, "a screenshot with content");
+
+        // the rebuild asks first (ingestion waits while it runs), then reports what it read
+        browser.findElement(By.id("rebuild")).click();
+        waiting().until(ExpectedConditions.alertIsPresent()).accept();
+        waiting().until(d -> d.findElement(By.id("status")).getText().contains("Rebuil")
+                && !d.findElement(By.id("status")).getText().startsWith("Rebuilding"));
+        String rebuilt = browser.findElement(By.id("status")).getText();
+        assertTrue(rebuilt.contains("Rebuilt from 3 sessions and "), rebuilt);
+        assertEquals(List.of(0L, 2L, 1L), js("return Chart.getChart('chart-sessions').data.datasets[0].data"),
+                "the rebuilt numbers are the incremental ones");
 
         browser.findElement(By.id("identity-id")).sendKeys(player);
         browser.findElement(By.cssSelector("#identity-form button")).click();
