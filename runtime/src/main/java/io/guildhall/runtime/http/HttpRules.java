@@ -50,6 +50,12 @@ public final class HttpRules implements HttpHandler {
     }
 
     private HttpError check(HttpServerExchange exchange) {
+        // Undertow's parser serves versions it does not know as HTTP/1.1, but passes "HTTP/0.9" on
+        // (and would answer it with headers, which HTTP/0.9 never had)
+        if (!exchange.isHttp11() && !exchange.isHttp10()) {
+            return new HttpError(505, Code.INVALID_ARGUMENT, "HTTP version " + exchange.getProtocol()
+                    + " is not supported: send HTTP/1.1 or HTTP/1.0.");
+        }
         var headers = exchange.getRequestHeaders();
         if (headers.size() > ListenerSettings.MAX_HEADER_COUNT) {
             return new HttpError(431, Code.INVALID_ARGUMENT, "Too many header fields: at most "

@@ -199,6 +199,17 @@ class StrictHttpTest extends ApiTestBase {
         assertJsonError(send("GET /healthcheck HTTP/1.1\r\nHost: x\r\nX-Big: " + "b".repeat(20_000) + "\r\n\r\n"), 431, 3);
     }
 
+    @Test
+    void anHttp09RequestLineGets505() throws Exception {
+        // Undertow echoed "HTTP/0.9 200 OK" with headers, which HTTP/0.9 never had
+        Raw raw = send("GET /healthcheck HTTP/0.9\r\nHost: x\r\n\r\n");
+        assertJsonError(raw, 505, 3);
+        assertTrue(raw.body().contains("HTTP/0.9 is not supported"), raw.body());
+        // any other version Undertow's parser does not know it serves as HTTP/1.1 (a later minor
+        // version must be, RFC 9112 section 2.5), before any handler can see it
+        assertEquals(200, send("GET /healthcheck HTTP/1.2\r\nHost: x\r\n\r\n").status());
+    }
+
     /** What Undertow refuses while parsing, before any handler runs, answered in JSON on every listener. */
     @Test
     void whatTheParserRefusesIsJsonOnEveryListener() throws Exception {
