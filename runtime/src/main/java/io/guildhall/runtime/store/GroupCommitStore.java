@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -134,16 +135,17 @@ public final class GroupCommitStore implements Store {
     public KvMap map(String name) {
         Objects.requireNonNull(name, "name");
         KvMap map = maps.get(name);
-        if (map != null) {
-            return map;
-        }
-        // creating a map writes engine metadata: keep it out of a half-taken commit
+        return map != null ? map : openLocked(maps, name, engine::openMap);
+    }
+
+    /** Opens a map once, under the write lock: creating one writes engine metadata, which must stay out of a half-taken commit. */
+    private KvMap openLocked(Map<String, KvMap> opened, String name, Function<String, KvMap> open) {
         writeLock.lock();
         try {
             if (closed) {
                 throw new StoreException("store is closed");
             }
-            return maps.computeIfAbsent(name, engine::openMap);
+            return opened.computeIfAbsent(name, open);
         } finally {
             writeLock.unlock();
         }
@@ -168,15 +170,7 @@ public final class GroupCommitStore implements Store {
     @Override
     public KvMap unloggedMap(String name) {
         Objects.requireNonNull(name, "name");
-        writeLock.lock();
-        try {
-            if (closed) {
-                throw new StoreException("store is closed");
-            }
-            return unloggedMaps.computeIfAbsent(name, engine::openUnloggedMap);
-        } finally {
-            writeLock.unlock();
-        }
+        return openLocked(unloggedMaps, name, engine::openUnloggedMap);
     }
 
     @Override
