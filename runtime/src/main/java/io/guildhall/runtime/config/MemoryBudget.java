@@ -26,9 +26,7 @@ public record MemoryBudget(long cacheBytes, long checkpointBytes) {
                 + config.number(Setting.PLUGINS_KEY_CACHE_MAX_BYTES)
                 + config.number(Setting.ANALYTICS_VERIFIED_CACHE_BYTES)
                 + PAGE_CACHE_BYTES;
-        long unsaved = config.number(Setting.DATA_CHECKPOINT_UNSAVED_BYTES);
-        long checkpoint = unsaved > 0 ? unsaved : Stores.unsavedBytesFor(Runtime.getRuntime().maxMemory());
-        return new MemoryBudget(caches, 3 * checkpoint);
+        return new MemoryBudget(caches, 3 * Stores.unsavedBytes(config.number(Setting.DATA_CHECKPOINT_UNSAVED_BYTES)));
     }
 
     public long total() {

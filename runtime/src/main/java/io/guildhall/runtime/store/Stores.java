@@ -36,6 +36,11 @@ public final class Stores {
         return Math.max(8L << 20, Math.min(256L << 20, maxHeapBytes / 8));
     }
 
+    /** {@code data.checkpoint_unsaved_bytes} as the store uses it: 0 means {@link #unsavedBytesFor} this JVM's heap. */
+    public static long unsavedBytes(long configured) {
+        return configured != 0 ? configured : unsavedBytesFor(Runtime.getRuntime().maxMemory());
+    }
+
     public static GroupCommitStore open(String engine, Path dataDir) {
         return open(engine, dataDir, WalEngine.Settings.DEFAULTS);
     }

@@ -55,11 +55,9 @@ final class WalEngine implements StoreEngine {
     record Settings(long checkpointBytes, Duration checkpointInterval, long maxUnsavedBytes) {
         static final Settings DEFAULTS = new Settings(64L << 20, Duration.ofSeconds(60), 0);
 
-        /** {@code maxUnsavedBytes} 0 means "from the heap" ({@link Stores#unsavedBytesFor}). */
+        /** {@code maxUnsavedBytes} 0 means "from the heap" ({@link Stores#unsavedBytes}). */
         Settings {
-            if (maxUnsavedBytes == 0) {
-                maxUnsavedBytes = Stores.unsavedBytesFor(Runtime.getRuntime().maxMemory());
-            }
+            maxUnsavedBytes = Stores.unsavedBytes(maxUnsavedBytes);
         }
     }
 
