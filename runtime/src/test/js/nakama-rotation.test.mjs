@@ -11,7 +11,8 @@
 import { after, test } from "node:test";
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
+import { kid, saved } from "./rotation-state.mjs";
 import { Client, Session } from "@heroiclabs/nakama-js";
 
 const HOST = process.env.GUILDHALL_HOST || "127.0.0.1";
@@ -27,15 +28,6 @@ const refreshing = new Client(SERVER_KEY, HOST, PORT, false, 7000, true);
 /** autoRefresh off: presents exactly the saved session token. */
 const plain = new Client(SERVER_KEY, HOST, PORT, false, 7000, false);
 
-function kid(jwt) {
-  return JSON.parse(Buffer.from(jwt.split(".")[0], "base64url").toString("utf8")).kid;
-}
-
-function saved() {
-  const state = JSON.parse(readFileSync(STATE_FILE, "utf8"));
-  return { state, session: Session.restore(state.token, state.refresh_token) };
-}
-
 after(() => setTimeout(() => process.exit(process.exitCode ?? 0), 100).unref());
 
 test("phase " + PHASE, async () => {
@@ -45,7 +37,7 @@ test("phase " + PHASE, async () => {
       token: session.token, refresh_token: session.refresh_token, user_id: session.user_id, kid: kid(session.token),
     }));
   } else if (PHASE === "rotated") {
-    const { state, session } = saved();
+    const { state, session } = saved(STATE_FILE, Session);
     // the session token signed with the previous key is still accepted as it is
     const account = await plain.getAccount(session);
     assert.equal(account.user.id, state.user_id);
@@ -56,7 +48,7 @@ test("phase " + PHASE, async () => {
     assert.notEqual(kid(refreshed.token), state.kid, "new tokens are signed with the new key");
     assert.equal((await refreshing.getAccount(refreshed)).user.id, state.user_id);
   } else if (PHASE === "removed") {
-    const { session } = saved();
+    const { session } = saved(STATE_FILE, Session);
     await assert.rejects(plain.getAccount(session), (response) => response.status === 401);
     await assert.rejects(plain.sessionRefresh(session), (response) => response.status === 401);
   } else {

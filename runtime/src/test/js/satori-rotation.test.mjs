@@ -6,17 +6,15 @@
 //   removed  (keys B only):               the saved session is over
 //
 // Environment: GUILDHALL_HOST, GUILDHALL_ANALYTICS_PORT, GUILDHALL_API_KEY, GUILDHALL_ROTATION_PHASE,
-// GUILDHALL_STATE_FILE. The XMLHttpRequest shim is explained in satori-sdk.test.mjs.
+// GUILDHALL_STATE_FILE. satori-xhr-shim.mjs says why the SDK needs an XMLHttpRequest shim.
 
 import { after, test } from "node:test";
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
+import { kid, saved } from "./rotation-state.mjs";
+import "./satori-xhr-shim.mjs";
 
-globalThis.XMLHttpRequest = class XMLHttpRequest {
-  get withCredentials() { return false; }
-  set withCredentials(value) { }
-};
 
 const { Client, Session } = await import("@heroiclabs/satori-js");
 
@@ -28,15 +26,6 @@ const STATE_FILE = process.env.GUILDHALL_STATE_FILE;
 
 /** autoRefresh off: presents exactly the saved session token. */
 const client = new Client(API_KEY, HOST, PORT, false, 7000, false);
-
-function kid(jwt) {
-  return JSON.parse(Buffer.from(jwt.split(".")[0], "base64url").toString("utf8")).kid;
-}
-
-function saved() {
-  const state = JSON.parse(readFileSync(STATE_FILE, "utf8"));
-  return { state, session: Session.restore(state.token, state.refresh_token) };
-}
 
 async function rejectsWithStatus(promise, status) {
   try {
@@ -57,7 +46,7 @@ test("phase " + PHASE, async () => {
       token: session.token, refresh_token: session.refresh_token, user_id: session.user_id, kid: kid(session.token),
     }));
   } else if (PHASE === "rotated") {
-    const { state, session } = saved();
+    const { state, session } = saved(STATE_FILE, Session);
     // the session token signed with the previous key is still accepted as it is
     assert.equal(await client.event(session, { name: "after_rotation", value: "1" }), true);
     await client.listProperties(session);
@@ -68,7 +57,7 @@ test("phase " + PHASE, async () => {
     assert.notEqual(kid(refreshed.token), state.kid, "new tokens are signed with the new key");
     assert.equal(await client.event(refreshed, { name: "after_refresh", value: "1" }), true);
   } else if (PHASE === "removed") {
-    const { session } = saved();
+    const { session } = saved(STATE_FILE, Session);
     await rejectsWithStatus(client.listProperties(session), 401);
     await rejectsWithStatus(client.sessionRefresh(session), 401);
   } else {

@@ -7,20 +7,16 @@
 // and for checking where events landed GUILDHALL_CONSOLE_PORT, GUILDHALL_CONSOLE_EMAIL, GUILDHALL_CONSOLE_PASSWORD.
 //
 // Notes (docs: shared/spec/analytics-api.md §2, §7, §12):
-// - satori-js 2.5.1 reads XMLHttpRequest.prototype on every request; under node a shim whose prototype
-//   has a withCredentials getter and setter is needed (without the setter it sends credentials that
-//   node's fetch refuses). That is the only thing provided to the SDK.
+// - satori-js 2.5.1 needs an XMLHttpRequest shim under node (satori-xhr-shim.mjs says why); that is
+//   the only thing provided to the SDK.
 // - The SDK rejects with the fetch Response itself on a non-2xx status; only `.status` is asserted.
 // - Every SDK call races a 7 s timer that is never cleared: run with --test-force-exit.
 
 import { after, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
+import "./satori-xhr-shim.mjs";
 
-globalThis.XMLHttpRequest = class XMLHttpRequest {
-  get withCredentials() { return false; }
-  set withCredentials(value) { }
-};
 
 const { Client, Session } = await import("@heroiclabs/satori-js");
 

@@ -14,11 +14,8 @@ import { after, test } from "node:test";
 import assert from "node:assert/strict";
 import { createHmac, randomUUID } from "node:crypto";
 import { Client, Session } from "@heroiclabs/nakama-js";
+import "./satori-xhr-shim.mjs";
 
-globalThis.XMLHttpRequest = class XMLHttpRequest {
-  get withCredentials() { return false; }
-  set withCredentials(value) { }
-};
 const Satori = await import("@heroiclabs/satori-js");
 
 const env = process.env;

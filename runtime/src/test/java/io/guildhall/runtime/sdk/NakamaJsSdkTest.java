@@ -2,8 +2,10 @@ package io.guildhall.runtime.sdk;
 
 
 import io.guildhall.runtime.testing.NodeScript;
+import io.guildhall.runtime.testing.RotationPhases;
 import io.guildhall.runtime.testing.TestServer;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -71,15 +73,11 @@ class NakamaJsSdkTest {
                 {"rotated", "--session.encryption_key=" + KEY_B, "--session.previous_encryption_keys=" + KEY_A,
                         "--session.refresh_encryption_key=" + REFRESH_B, "--session.previous_refresh_encryption_keys=" + REFRESH_A},
                 {"removed", "--session.encryption_key=" + KEY_B, "--session.refresh_encryption_key=" + REFRESH_B}};
-        for (String[] phase : phases) {
-            try (TestServer server = TestServer.start(dataDir, java.util.Arrays.copyOfRange(phase, 1, phase.length))) {
-                NodeScript.run(ROTATION_SCRIPT, NAKAMA_JS, Map.of(
-                        "GUILDHALL_HOST", "127.0.0.1",
-                        "GUILDHALL_PORT", Integer.toString(server.port()),
-                        "GUILDHALL_SERVER_KEY", "defaultkey",
-                        "GUILDHALL_ROTATION_PHASE", phase[0],
-                        "GUILDHALL_STATE_FILE", state.toString()), NODE_TIMEOUT_SECONDS);
-            }
-        }
+        RotationPhases.run(dataDir, List.of(), phases, (server, phase) -> NodeScript.run(ROTATION_SCRIPT, NAKAMA_JS, Map.of(
+                "GUILDHALL_HOST", "127.0.0.1",
+                "GUILDHALL_PORT", Integer.toString(server.port()),
+                "GUILDHALL_SERVER_KEY", "defaultkey",
+                "GUILDHALL_ROTATION_PHASE", phase,
+                "GUILDHALL_STATE_FILE", state.toString()), NODE_TIMEOUT_SECONDS));
     }
 }

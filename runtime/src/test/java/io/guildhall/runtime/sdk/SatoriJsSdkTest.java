@@ -4,9 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import at.favre.lib.crypto.bcrypt.BCrypt;
 import io.guildhall.runtime.testing.NodeScript;
+import io.guildhall.runtime.testing.RotationPhases;
 import io.guildhall.runtime.testing.TestServer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -69,18 +71,14 @@ class SatoriJsSdkTest {
                 {"rotated", "--analytics.session_signing_key=" + SESSION_B, "--analytics.previous_session_signing_keys=" + SESSION_A,
                         "--analytics.refresh_signing_key=" + REFRESH_B, "--analytics.previous_refresh_signing_keys=" + REFRESH_A},
                 {"removed", "--analytics.session_signing_key=" + SESSION_B, "--analytics.refresh_signing_key=" + REFRESH_B}};
-        for (String[] phase : phases) {
-            String[] flags = java.util.Arrays.copyOfRange(phase, 0, phase.length);
-            flags[0] = "--analytics.api_keys=sdk:" + API_KEY;
-            try (TestServer server = TestServer.start(dataDir, flags)) {
-                String output = NodeScript.run(ROTATION_SCRIPT, "@heroiclabs/satori-js", Map.of(
-                        "GUILDHALL_HOST", "127.0.0.1",
-                        "GUILDHALL_ANALYTICS_PORT", Integer.toString(server.analyticsPort()),
-                        "GUILDHALL_API_KEY", API_KEY,
-                        "GUILDHALL_ROTATION_PHASE", phase[0],
-                        "GUILDHALL_STATE_FILE", state.toString()), NODE_TIMEOUT_SECONDS);
-                assertTrue(output.contains("pass 1") && output.contains("fail 0"), output);
-            }
-        }
+        RotationPhases.run(dataDir, List.of("--analytics.api_keys=sdk:" + API_KEY), phases, (server, phase) -> {
+            String output = NodeScript.run(ROTATION_SCRIPT, "@heroiclabs/satori-js", Map.of(
+                    "GUILDHALL_HOST", "127.0.0.1",
+                    "GUILDHALL_ANALYTICS_PORT", Integer.toString(server.analyticsPort()),
+                    "GUILDHALL_API_KEY", API_KEY,
+                    "GUILDHALL_ROTATION_PHASE", phase,
+                    "GUILDHALL_STATE_FILE", state.toString()), NODE_TIMEOUT_SECONDS);
+            assertTrue(output.contains("pass 1") && output.contains("fail 0"), output);
+        });
     }
 }
