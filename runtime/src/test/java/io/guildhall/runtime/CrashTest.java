@@ -1,6 +1,7 @@
 package io.guildhall.runtime;
 
 import io.guildhall.runtime.testing.ApiClient;
+import io.guildhall.runtime.testing.SignUpLoad;
 import io.guildhall.runtime.testing.ChildServer;
 import io.guildhall.runtime.testing.TestServer;
 import org.junit.jupiter.api.Test;
@@ -66,13 +67,8 @@ class CrashTest {
 
         try (TestServer restarted = TestServer.start(dataDir)) {
             ApiClient api = restarted.client();
-            List<String> lost = new ArrayList<>();
-            for (String device : acknowledged) {
-                if (api.authenticate("device", "create=false", ApiClient.json(Map.of("id", device))).status() != 200) {
-                    lost.add(device);
-                }
-            }
-            assertEquals(List.of(), lost, "acknowledged accounts lost after SIGKILL (of " + acknowledged.size() + ")");
+            assertEquals(List.of(), SignUpLoad.missingAccounts(api, acknowledged),
+                    "acknowledged accounts lost after SIGKILL (of " + acknowledged.size() + ")");
             for (String token : revoked) {
                 assertEquals(401, api.get("/v2/account", ApiClient.bearer(token)).status(), "a revoked token came back");
             }

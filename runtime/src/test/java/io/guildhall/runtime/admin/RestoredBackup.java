@@ -3,13 +3,11 @@ package io.guildhall.runtime.admin;
 import io.guildhall.runtime.store.GroupCommitStore;
 import io.guildhall.runtime.store.KvMap;
 import io.guildhall.runtime.store.Stores;
-import io.guildhall.runtime.testing.ApiClient;
+import io.guildhall.runtime.testing.SignUpLoad;
 import io.guildhall.runtime.testing.TestServer;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -26,14 +24,8 @@ final class RestoredBackup {
      */
     static void assertHoldsEverySignUp(Path folder, List<String> acknowledgedBefore) throws Exception {
         try (TestServer server = TestServer.start(folder)) {
-            ApiClient api = server.client();
-            List<String> lost = new ArrayList<>();
-            for (String device : acknowledgedBefore) {
-                if (api.authenticate("device", "create=false", ApiClient.json(Map.of("id", device))).status() != 200) {
-                    lost.add(device);
-                }
-            }
-            assertEquals(List.of(), lost, "accounts acknowledged before the backup but missing from it");
+            assertEquals(List.of(), SignUpLoad.missingAccounts(server.client(), acknowledgedBefore),
+                    "accounts acknowledged before the backup but missing from it");
         }
         try (GroupCommitStore store = Stores.open(Stores.MVSTORE, folder)) {
             KvMap users = store.map("users");

@@ -1,6 +1,7 @@
 package io.guildhall.runtime.testing;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
@@ -21,6 +22,17 @@ public final class SignUpLoad implements AutoCloseable {
     private final List<Thread> clients = new ArrayList<>();
 
     private SignUpLoad() {
+    }
+
+    /** The devices of {@code devices} whose accounts the server behind {@code api} does not find (device sign-in, create=false). */
+    public static List<String> missingAccounts(ApiClient api, Collection<String> devices) {
+        List<String> missing = new ArrayList<>();
+        for (String device : devices) {
+            if (api.authenticate("device", "create=false", ApiClient.json(Map.of("id", device))).status() != 200) {
+                missing.add(device);
+            }
+        }
+        return missing;
     }
 
     /** Starts {@code clients} threads signing up devices named {@code prefix} plus a random id. */
